@@ -1,0 +1,193 @@
+//! `~/.aws/credentials` and `~/.aws/config`: find them, read a profile, and write our own keys
+//! into one section under a lock, leaving every other byte as it was.
+
+pub mod ini;
+pub mod store;
+
+use std::path::{Path, PathBuf};
+
+use aws_smithy_types::DateTime;
+
+use crate::env_vars;
+use crate::error::{Error, Result};
+use crate::identity::AwsCredentials;
+use ini::Ini;
+use store::Locked;
+
+/// The expiry key saml2aws writes beside temporary credentials; botocore ignores it.
+pub const EXPIRES_KEY: &str = "x_security_token_expires";
+
+/// The keys cognito-auth owns in a credentials section.
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    EXPIRES_KEY,
+];
+
+/// Where the two AWS files are, after `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`.
+#[derive(Debug, Clone)]
+pub struct AwsFiles {
+    pub credentials: PathBuf,
+    pub config: PathBuf,
+}
+
+/// What a credentials section holds, as far as `status` cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileCredentials {
+    pub access_key_id: String,
+    pub has_session_token: bool,
+    pub expires: Option<DateTime>,
+}
+
+impl AwsFiles {
+    /// The standard locations, overridden by the AWS CLI's own variables.
+    pub fn locate() -> Result<Self> {
+        let aws_dir = || -> Result<PathBuf> {
+            dirs::home_dir()
+                .map(|home| home.join(".aws"))
+                .ok_or_else(|| Error::Usage("cannot find the home folder; set HOME".into()))
+        };
+        let credentials = match env_vars::get(env_vars::AWS_SHARED_CREDENTIALS_FILE) {
+            Some(path) => expand_tilde(&path),
+            None => aws_dir()?.join("credentials"),
+        };
+        let config = match env_vars::get(env_vars::AWS_CONFIG_FILE) {
+            Some(path) => expand_tilde(&path),
+            None => aws_dir()?.join("config"),
+        };
+        Ok(Self {
+            credentials,
+            config,
+        })
+    }
+
+    /// Refuses, before any network call, what [`AwsFiles::write_login`] would refuse later.
+    pub fn preflight(&self, profile: &str, force: bool) -> Result<()> {
+        let creds = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
+        check_not_long_term(&creds, &self.credentials, profile, force)?;
+        parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        Ok(())
+    }
+
+    /// Writes temporary credentials into `[profile]` of the credentials file and `region` into
+    /// the profile's section of the config file, each under its lock.
+    pub fn write_login(
+        &self,
+        profile: &str,
+        creds: &AwsCredentials,
+        region: &str,
+        force: bool,
+    ) -> Result<()> {
+        let lock = Locked::acquire(&self.credentials)?;
+        let mut ini = parse(&self.credentials, &lock.read()?)?;
+        check_not_long_term(&ini, &self.credentials, profile, force)?;
+        let expires = creds
+            .expiration
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap_or_default();
+        ini.set(
+            profile,
+            &[
+                ("aws_access_key_id", &creds.access_key_id),
+                ("aws_secret_access_key", creds.secret_access_key.expose()),
+                ("aws_session_token", creds.session_token.expose()),
+                (EXPIRES_KEY, &expires),
+            ],
+        );
+        // A config file that cannot be edited must stop us before the credentials are written.
+        let config_lock = Locked::acquire(&self.config)?;
+        let mut config = parse(&self.config, &config_lock.read()?)?;
+        lock.write(&ini.to_text())?;
+        drop(lock);
+        let section = config_section(&config, profile);
+        config.set(&section, &[("region", region)]);
+        config_lock.write(&config.to_text())
+    }
+
+    /// The credentials in `[profile]`, if the section holds an access key.
+    pub fn read_credentials(&self, profile: &str) -> Result<Option<ProfileCredentials>> {
+        let ini = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
+        let Some(access_key_id) = ini.get(profile, "aws_access_key_id") else {
+            return Ok(None);
+        };
+        Ok(Some(ProfileCredentials {
+            access_key_id,
+            has_session_token: ini.get(profile, "aws_session_token").is_some(),
+            expires: ini.get(profile, EXPIRES_KEY).and_then(|v| {
+                DateTime::from_str(&v, aws_smithy_types::date_time::Format::DateTime).ok()
+            }),
+        }))
+    }
+
+    /// The keys cognito-auth writes in a credentials section, for callers that remove them.
+    pub fn credential_keys() -> &'static [&'static str] {
+        &CREDENTIAL_KEYS
+    }
+}
+
+/// The config file's section for a profile: `[default]` or `[profile NAME]`, reusing an existing
+/// `[profile default]` if that is what the user has.
+fn config_section(config: &Ini, profile: &str) -> String {
+    if profile == "default" && !config.has_section("profile default") {
+        "default".to_owned()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+fn check_not_long_term(ini: &Ini, path: &Path, profile: &str, force: bool) -> Result<()> {
+    let long_term = ini.get(profile, "aws_access_key_id").is_some()
+        && ini.get(profile, "aws_session_token").is_none();
+    if long_term && !force {
+        return Err(Error::LongTermKeys {
+            profile: profile.to_owned(),
+            path: path.to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Parses an INI file, turning a bad line into [`Error::Malformed`].
+pub fn parse(path: &Path, text: &str) -> Result<Ini> {
+    Ini::parse(text).map_err(|e| Error::Malformed {
+        path: path.to_owned(),
+        line: e.line,
+        reason: e.reason,
+    })
+}
+
+/// `~/x` as the AWS CLI reads it.
+fn expand_tilde(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), dirs::home_dir()) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => PathBuf::from(path),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_profile_section_names() {
+        let empty = Ini::parse("").unwrap();
+        assert_eq!(config_section(&empty, "default"), "default");
+        assert_eq!(config_section(&empty, "dev"), "profile dev");
+        let odd = Ini::parse("[profile default]\nregion = x\n").unwrap();
+        assert_eq!(config_section(&odd, "default"), "profile default");
+    }
+
+    #[test]
+    fn long_term_keys_are_protected_unless_forced() {
+        let path = Path::new("credentials");
+        let ini = Ini::parse("[prod]\naws_access_key_id = AKIA\naws_secret_access_key = s\n[tmp]\naws_access_key_id = ASIA\naws_session_token = t\n").unwrap();
+        assert!(matches!(
+            check_not_long_term(&ini, path, "prod", false),
+            Err(Error::LongTermKeys { .. })
+        ));
+        assert!(check_not_long_term(&ini, path, "prod", true).is_ok());
+        assert!(check_not_long_term(&ini, path, "tmp", false).is_ok());
+        assert!(check_not_long_term(&ini, path, "new", false).is_ok());
+    }
+}

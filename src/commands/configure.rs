@@ -1,0 +1,142 @@
+//! `cognito-auth configure`: save a profile's settings in our config file.
+
+use crate::cli::ConfigureArgs;
+use crate::env_vars;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::settings::{self, Flags, Settings};
+use crate::terminal;
+
+/// Validates and saves the given values; with no flags on a terminal, asks for each one.
+pub fn run(args: ConfigureArgs) -> Result<()> {
+    let flags = Flags {
+        profile: args.profile.profile.clone(),
+        ..Flags::default()
+    };
+    // Resolve only the profile name and the file first: what is stored must not be mixed with
+    // values that come from the environment.
+    let current = Settings::resolve(&flags)?;
+    let profile = current.profile.value.clone();
+    let path = current.config_path.clone();
+    let stored = |s: &Option<settings::Setting>| {
+        s.as_ref()
+            .filter(|s| matches!(s.source, settings::Source::ConfigFile(_)))
+            .map(|s| s.value.clone())
+    };
+
+    let any_flag = args.user_pool_id.is_some()
+        || args.client_id.is_some()
+        || args.identity_pool_id.is_some()
+        || args.region.is_some()
+        || args.username.is_some()
+        || args.client_secret_stdin
+        || args.no_client_secret;
+
+    let mut values = [
+        ("user_pool_id", args.user_pool_id),
+        ("client_id", args.client_id),
+        ("identity_pool_id", args.identity_pool_id),
+        ("region", args.region),
+        ("username", args.username),
+    ];
+    let mut secret: Option<Option<Secret<String>>> = None;
+
+    if args.client_secret_stdin {
+        secret = Some(Some(terminal::read_stdin_line("client secret")?));
+    } else if args.no_client_secret {
+        secret = Some(None);
+    } else if let Some(s) = env_vars::get(env_vars::COGNITO_CLIENT_SECRET) {
+        secret = Some(Some(Secret::new(s)));
+        eprintln!(
+            "Saving the client secret from {}.",
+            env_vars::COGNITO_CLIENT_SECRET
+        );
+    }
+
+    if !any_flag {
+        if !terminal::interactive() {
+            return Err(Error::Usage(
+                "nothing to configure: pass settings as flags (see `cognito-auth configure --help`), or run it in a terminal to be asked".into(),
+            ));
+        }
+        eprintln!(
+            "Configuring profile `{profile}` in {} (Enter keeps the value in brackets).",
+            path.display()
+        );
+        let defaults = [
+            stored(&current.user_pool_id),
+            stored(&current.client_id),
+            stored(&current.identity_pool_id),
+            stored(&current.region),
+            stored(&current.username),
+        ];
+        let labels = [
+            "User pool id (<region>_<id>)",
+            "App client id",
+            "Identity pool id (<region>:<uuid>)",
+            "Region (Enter for the user pool's)",
+            "Default username",
+        ];
+        for ((slot, label), default) in values.iter_mut().zip(labels).zip(defaults) {
+            slot.1 = terminal::ask(label, default.as_deref())?;
+        }
+        if secret.is_none() {
+            let has = current
+                .client_secret
+                .as_ref()
+                .is_some_and(|s| matches!(s.source, settings::Source::ConfigFile(_)));
+            let label = if has {
+                "App client secret (Enter keeps the saved one, `-` removes it)"
+            } else {
+                "App client secret (Enter if the client has none)"
+            };
+            let answer = terminal::ask_secret(label)?;
+            secret = match answer.expose().as_str() {
+                "" => None,
+                "-" => Some(None),
+                _ => Some(Some(answer)),
+            };
+        }
+    }
+
+    let shapes: [(fn(&str) -> bool, &'static str, &str); 4] = [
+        (
+            settings::is_user_pool_id,
+            settings::USER_POOL_ID_SHAPE,
+            "user pool id",
+        ),
+        (
+            settings::is_client_id,
+            settings::CLIENT_ID_SHAPE,
+            "app client id",
+        ),
+        (
+            settings::is_identity_pool_id,
+            settings::IDENTITY_POOL_ID_SHAPE,
+            "identity pool id",
+        ),
+        (settings::is_region, settings::REGION_SHAPE, "region"),
+    ];
+    for ((_, value), (ok, expected, what)) in values.iter().zip(shapes) {
+        if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
+            return Err(Error::InvalidValue {
+                what: what.into(),
+                value: v.to_owned(),
+                expected,
+            });
+        }
+    }
+
+    let mut changes: Vec<(&str, Option<&str>)> = values
+        .iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (*k, Some(v))))
+        .collect();
+    match &secret {
+        Some(Some(s)) => changes.push(("client_secret", Some(s.expose()))),
+        Some(None) => changes.push(("client_secret", None)),
+        None => {}
+    }
+    settings::save_profile(&path, &profile, &changes)?;
+    eprintln!("Saved profile `{profile}` in {}.", path.display());
+    Ok(())
+}

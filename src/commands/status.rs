@@ -1,0 +1,70 @@
+//! `cognito-auth status`: the resolved settings with their sources, the last sign-in, and the
+//! profile's credentials. Exit 0 when they are live, 1 when there are none or they expired.
+
+use std::time::SystemTime;
+
+use aws_smithy_types::DateTime;
+use aws_smithy_types::date_time::Format;
+
+use crate::awsfiles::AwsFiles;
+use crate::cache;
+use crate::cli::StatusArgs;
+use crate::error::Result;
+use crate::output::{self, CredentialsView, SettingView, StatusView};
+use crate::settings::{Flags, Setting, Settings};
+
+/// Prints the report; returns whether the profile holds live credentials.
+pub fn run(args: StatusArgs) -> Result<bool> {
+    let settings = Settings::resolve(&Flags {
+        profile: args.profile.profile.clone(),
+        ..Flags::default()
+    })?;
+    let profile = settings.profile.value.clone();
+    let view_of = |name, s: &Option<Setting>| SettingView {
+        name,
+        value: s.as_ref().map(|s| s.value.clone()),
+        source: s.as_ref().map(|s| s.source.kind()),
+        from: s.as_ref().map(|s| s.source.to_string()),
+    };
+    let secret = settings.client_secret.as_ref().map(|s| Setting {
+        value: "set".to_owned(),
+        source: s.source.clone(),
+    });
+    let settings_view = vec![
+        view_of("user_pool_id", &settings.user_pool_id),
+        view_of("client_id", &settings.client_id),
+        view_of("client_secret", &secret),
+        view_of("identity_pool_id", &settings.identity_pool_id),
+        view_of("region", &settings.region),
+        view_of("username", &settings.username),
+        SettingView {
+            name: "profile",
+            value: Some(profile.clone()),
+            source: Some(settings.profile.source.kind()),
+            from: Some(settings.profile.source.to_string()),
+        },
+    ];
+
+    let files = AwsFiles::locate()?;
+    let now = DateTime::from(SystemTime::now()).secs();
+    let credentials = files.read_credentials(&profile)?.map(|c| {
+        let left = c.expires.map(|e| e.secs() - now);
+        CredentialsView {
+            file: files.credentials.display().to_string(),
+            access_key_id: output::mask(&c.access_key_id),
+            temporary: c.has_session_token,
+            expires: c.expires.and_then(|e| e.fmt(Format::DateTime).ok()),
+            minutes_left: left.map(|s| s.max(0) / 60),
+            live: left.is_none_or(|s| s > 0),
+        }
+    });
+    let live = credentials.as_ref().is_some_and(|c| c.live);
+    let view = StatusView {
+        profile: profile.clone(),
+        settings: settings_view,
+        last_login: cache::load_login(&profile)?,
+        credentials,
+    };
+    output::stdout(&if args.json { view.json() } else { view.text() })?;
+    Ok(live)
+}

@@ -1,0 +1,49 @@
+//! Every environment variable cognito-auth reads, in one place.
+//!
+//! Nothing else in the crate names a variable; settings and file paths look them up through
+//! these constants so that `status`, the README and the tests agree on the spelling.
+
+/// The profile to use when `--profile` is not given (shared with the AWS CLI).
+pub const AWS_PROFILE: &str = "AWS_PROFILE";
+/// Region for the AWS profile, as the AWS CLI and SDKs read it.
+pub const AWS_REGION: &str = "AWS_REGION";
+/// Fallback region variable, read after `AWS_REGION`.
+pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+/// Another path for `~/.aws/credentials`.
+pub const AWS_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
+/// Another path for `~/.aws/config`.
+pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+
+/// The user pool id (`<region>_<id>`), as the Python tool names it.
+pub const COGNITO_USER_POOL_ID: &str = "COGNITO_USER_POOL_ID";
+/// The app client id.
+pub const COGNITO_CLIENT_ID: &str = "COGNITO_CLIENT_ID";
+/// The app client secret, for clients that have one.
+pub const COGNITO_CLIENT_SECRET: &str = "COGNITO_CLIENT_SECRET";
+/// The identity pool id (`<region>:<uuid>`).
+pub const COGNITO_IDENTITY_POOL_ID: &str = "COGNITO_IDENTITY_POOL_ID";
+/// The user to sign in as.
+pub const COGNITO_USERNAME: &str = "COGNITO_USERNAME";
+/// The password, for unattended sign-in (never a flag).
+pub const COGNITO_PASSWORD: &str = "COGNITO_PASSWORD";
+/// The new password to set when Cognito answers NEW_PASSWORD_REQUIRED.
+pub const COGNITO_NEW_PASSWORD: &str = "COGNITO_NEW_PASSWORD";
+/// Another path for cognito-auth's own config file.
+pub const COGNITO_AUTH_CONFIG: &str = "COGNITO_AUTH_CONFIG";
+/// Another folder for cognito-auth's cache (the record of the last sign-in).
+pub const COGNITO_AUTH_CACHE_DIR: &str = "COGNITO_AUTH_CACHE_DIR";
+/// Disables colour (read by the error printer).
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// Reads a variable, treating an empty value as unset.
+pub fn get(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// The SDK's endpoint for every service (read by the SDK; named here for error messages).
+pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+/// The SDK's endpoint for Cognito user pools.
+pub const AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: &str =
+    "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
+/// The SDK's endpoint for Cognito identity pools.
+pub const AWS_ENDPOINT_URL_COGNITO_IDENTITY: &str = "AWS_ENDPOINT_URL_COGNITO_IDENTITY";

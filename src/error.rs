@@ -1,0 +1,178 @@
+//! The domain errors of cognito-auth, each with a sentence a user can act on.
+//!
+//! The core returns these; `main` prints `error: <message>` and, when there is one,
+//! `hint: <hint>`, then exits with [`Error::exit_code`].
+
+use std::path::PathBuf;
+
+/// Exit code for an expected failure (bad credentials, not logged in, expired).
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for a usage error or an unexpected failure.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Everything that can go wrong in a way the user should be told about.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no {name} is configured for profile `{profile}`")]
+    MissingSetting {
+        name: &'static str,
+        profile: String,
+        flag: &'static str,
+        env: &'static str,
+    },
+    #[error("invalid {what} `{value}`: expected {expected}")]
+    InvalidValue {
+        what: String,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("sign-in refused for `{user}`: {message}")]
+    NotAuthorized { user: String, message: String },
+    #[error("user `{0}` does not exist in this user pool")]
+    UserNotFound(String),
+    #[error("user `{0}` is not confirmed")]
+    UserNotConfirmed(String),
+    #[error("user `{0}` must reset their password before signing in")]
+    PasswordResetRequired(String),
+    #[error("the new password was refused: {0}")]
+    InvalidNewPassword(String),
+    #[error("the new passwords do not match")]
+    PasswordMismatch,
+    #[error("{what} is needed but there is no terminal to ask on")]
+    NeedsInput {
+        what: &'static str,
+        hint: &'static str,
+    },
+    #[error("Cognito asked for the {0} challenge, which this version cannot answer")]
+    UnsupportedChallenge(String),
+    #[error("user pool `{pool}` or app client `{client}` not found: {message}")]
+    UserPoolNotFound {
+        pool: String,
+        client: String,
+        message: String,
+    },
+    #[error("identity pool `{pool}` not found: {message}")]
+    IdentityPoolNotFound { pool: String, message: String },
+    #[error("identity pool `{pool}` refused the sign-in: {message}")]
+    IdentityPoolRejected {
+        pool: String,
+        provider: String,
+        client: String,
+        message: String,
+    },
+    #[error("cannot reach {service} at {endpoint}: {detail}")]
+    Unreachable {
+        service: &'static str,
+        endpoint: String,
+        detail: String,
+    },
+    #[error("{service} is throttling requests: {message}")]
+    Throttled {
+        service: &'static str,
+        message: String,
+    },
+    #[error("{operation} failed: {code}: {message}")]
+    Service {
+        operation: &'static str,
+        code: String,
+        message: String,
+    },
+    #[error(
+        "profile [{profile}] in {} holds long-term keys that cognito-auth did not write",
+        path.display()
+    )]
+    LongTermKeys { profile: String, path: PathBuf },
+    #[error("{}:{line}: {reason}", path.display())]
+    Malformed {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Builds an [`Error::Io`] for `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// What the user can do about it, when there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Error::MissingSetting {
+                profile, flag, env, ..
+            } => format!(
+                "run `cognito-auth configure --profile {profile} {flag} ...` or set {env}"
+            ),
+            Error::InvalidValue { .. } | Error::Usage(_) => return None,
+            Error::NotAuthorized { .. } => {
+                "check the username and password; a user locked out by too many attempts must wait before retrying".into()
+            }
+            Error::UserNotFound(_) => {
+                "check the username (and that the profile points at the right user pool)".into()
+            }
+            Error::UserNotConfirmed(user) => format!(
+                "confirm the account with the code sent at sign-up (`aws cognito-idp confirm-sign-up --username {user} ...`), or have an administrator run `aws cognito-idp admin-confirm-sign-up --username {user} ...`"
+            ),
+            Error::PasswordResetRequired(user) => format!(
+                "reset it with `aws cognito-idp forgot-password --username {user} ...` and `confirm-forgot-password`, then sign in again"
+            ),
+            Error::InvalidNewPassword(_) => {
+                "choose a password that meets the user pool's password policy".into()
+            }
+            Error::PasswordMismatch => "type the same new password twice".into(),
+            Error::NeedsInput { hint, .. } => (*hint).into(),
+            Error::UnsupportedChallenge(_) => {
+                "sign in once through another client to clear the challenge, or ask for support of it".into()
+            }
+            Error::UserPoolNotFound { .. } => {
+                "check user_pool_id, client_id and region with `cognito-auth status`".into()
+            }
+            Error::IdentityPoolNotFound { .. } => {
+                "check identity_pool_id with `cognito-auth status`; it looks like <region>:<uuid>".into()
+            }
+            Error::IdentityPoolRejected {
+                provider, client, ..
+            } => format!(
+                "the identity pool must list the provider {provider} with app client {client} among its authentication providers, and have an authenticated role"
+            ),
+            Error::Unreachable { .. } => {
+                "check the network, the region, and any AWS_ENDPOINT_URL* variable".into()
+            }
+            Error::Throttled { .. } => "wait a moment and try again".into(),
+            Error::Service { .. } => return None,
+            Error::LongTermKeys { profile, .. } => format!(
+                "use another profile, or pass --force to replace the keys in [{profile}]"
+            ),
+            Error::Malformed { .. } => {
+                "fix or remove that line; cognito-auth changes nothing until then".into()
+            }
+            Error::Io { .. } => return None,
+        })
+    }
+
+    /// 1 for an expected failure, 2 for a usage error or something unexpected.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::InvalidValue { .. }
+            | Error::Usage(_)
+            | Error::Service { .. }
+            | Error::Io { .. } => EXIT_USAGE,
+            _ => EXIT_FAILURE,
+        }
+    }
+}
+
+/// Shorthand for results of the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

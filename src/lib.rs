@@ -1,0 +1,53 @@
+//! cognito-auth: turn an Amazon Cognito login into short-lived AWS credentials.
+//!
+//! The core (`auth`, `identity`, `awsfiles`, `settings`, `cache`) never prints; `commands`
+//! resolve settings, call it and print.
+
+pub mod auth;
+pub mod awsfiles;
+pub mod cache;
+pub mod cli;
+pub mod commands;
+pub mod env_vars;
+pub mod error;
+pub mod identity;
+pub mod output;
+pub mod sdk;
+pub mod secret;
+pub mod settings;
+pub mod terminal;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use cli::{Cli, Command};
+use error::{EXIT_FAILURE, Error};
+
+/// Runs one command; the exit code of a command that ran, or the error that stopped it.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Configure(args) => commands::configure::run(args)?,
+        Command::Login(args) => commands::login::run(args)?,
+        Command::Status(args) => {
+            if !commands::status::run(args)? {
+                return Ok(ExitCode::from(EXIT_FAILURE));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `error: ...` and `hint: ...` on stderr and returns the error's exit code.
+pub fn report(err: &Error) -> ExitCode {
+    let colour = std::io::stderr().is_terminal() && env_vars::get(env_vars::NO_COLOR).is_none();
+    let (red, yellow, reset) = if colour {
+        ("\x1b[31m", "\x1b[33m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    eprintln!("{red}error{reset}: {err}");
+    if let Some(hint) = err.hint() {
+        eprintln!("{yellow}hint{reset}: {hint}");
+    }
+    ExitCode::from(err.exit_code())
+}
