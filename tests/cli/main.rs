@@ -1,0 +1,9 @@
+//! End-to-end tests of the real binary against moto server on 127.0.0.1.
+
+mod configure;
+mod files;
+mod help;
+mod login;
+mod settings;
+mod status;
+mod support;

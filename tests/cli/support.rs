@@ -1,0 +1,396 @@
+//! The test harness: one moto server per test binary (started on first use, stopped when the
+//! tests end), a fresh user pool and identity pool per test, and a sandboxed environment per
+//! command so no test can touch the real `~/.aws`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+use aws_sdk_cognitoidentity as identity;
+use aws_sdk_cognitoidentityprovider as idp;
+
+/// The seeds' sample users.
+pub const ALICE: &str = "alice-premium";
+pub const ALICE_PASSWORD: &str = "AlicePass123";
+pub const BOB: &str = "bob-basic";
+pub const BOB_TEMP_PASSWORD: &str = "TempPass123!";
+pub const CAROL: &str = "carol-unconfirmed";
+pub const CAROL_PASSWORD: &str = "CarolPass123";
+
+pub struct Moto {
+    pub endpoint: String,
+    pub recording: PathBuf,
+    // Held open for the life of the test process; its closing stops the server.
+    _stdin: Mutex<ChildStdin>,
+    _child: Mutex<Child>,
+    _dir: tempfile::TempDir,
+}
+
+/// The shared moto server, started on first use.
+pub fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let python = std::env::var("MOTO_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                let venv = root.join(".venv/bin/python");
+                if venv.exists() {
+                    venv
+                } else {
+                    PathBuf::from("python3")
+                }
+            });
+        let dir = tempfile::tempdir().unwrap();
+        let recording = dir.path().join("requests.jsonl");
+        let mut child = Command::new(&python)
+            .arg(root.join("tests/support/moto_server.py"))
+            .env("MOTO_ENABLE_RECORDING", "True")
+            .env("MOTO_RECORDER_FILEPATH", &recording)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start moto with {}: {e}; run scripts/test.sh",
+                    python.display()
+                )
+            });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port: u16 = line.trim().parse().unwrap_or_else(|_| {
+            panic!(
+                "moto did not start (is `moto[server]` installed for {}?)",
+                python.display()
+            )
+        });
+        Moto {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            recording,
+            _stdin: Mutex::new(child.stdin.take().unwrap()),
+            _child: Mutex::new(child),
+            _dir: dir,
+        }
+    })
+}
+
+/// Runs a future to completion on a fresh runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+async fn admin_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&moto().endpoint)
+        .credentials_provider(idp::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .load()
+        .await
+}
+
+/// A user pool and identity pool provisioned like the seeds' customer-file-access stack.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    pub user_pool_id: String,
+    pub public_client_id: String,
+    pub secret_client_id: String,
+    pub client_secret: String,
+    pub identity_pool_id: String,
+}
+
+impl Pool {
+    /// A fresh pool: the seeds' password policy, groups premium-users and basic-users, a public
+    /// and a confidential app client, alice (confirmed), bob (temporary password) and carol
+    /// (unconfirmed), and an identity pool trusting both clients.
+    pub fn new() -> Pool {
+        block_on(async {
+            let config = admin_config().await;
+            let c = idp::Client::new(&config);
+            use idp::types::*;
+            let pool = c
+                .create_user_pool()
+                .pool_name(format!("customer-file-access-{}", unique()))
+                .policies(
+                    UserPoolPolicyType::builder()
+                        .password_policy(
+                            PasswordPolicyType::builder()
+                                .minimum_length(8)
+                                .require_uppercase(true)
+                                .require_lowercase(true)
+                                .require_numbers(true)
+                                .require_symbols(false)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .user_pool
+                .unwrap();
+            let pool_id = pool.id.unwrap();
+            for (group, precedence) in [("premium-users", 1), ("basic-users", 2)] {
+                c.create_group()
+                    .user_pool_id(&pool_id)
+                    .group_name(group)
+                    .precedence(precedence)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            let flows = [
+                ExplicitAuthFlowsType::AllowUserPasswordAuth,
+                ExplicitAuthFlowsType::AllowRefreshTokenAuth,
+            ];
+            let public = c
+                .create_user_pool_client()
+                .user_pool_id(&pool_id)
+                .client_name("cli-public")
+                .set_explicit_auth_flows(Some(flows.to_vec()))
+                .send()
+                .await
+                .unwrap()
+                .user_pool_client
+                .unwrap();
+            let confidential = c
+                .create_user_pool_client()
+                .user_pool_id(&pool_id)
+                .client_name("cli-confidential")
+                .generate_secret(true)
+                .set_explicit_auth_flows(Some(flows.to_vec()))
+                .send()
+                .await
+                .unwrap()
+                .user_pool_client
+                .unwrap();
+            let new_user = |name: &str, temp: &str| {
+                c.admin_create_user()
+                    .user_pool_id(&pool_id)
+                    .username(name)
+                    .temporary_password(temp)
+                    .message_action(MessageActionType::Suppress)
+                    .send()
+            };
+            new_user(ALICE, "TempPass123!").await.unwrap();
+            c.admin_set_user_password()
+                .user_pool_id(&pool_id)
+                .username(ALICE)
+                .password(ALICE_PASSWORD)
+                .permanent(true)
+                .send()
+                .await
+                .unwrap();
+            new_user(BOB, BOB_TEMP_PASSWORD).await.unwrap();
+            for (user, group) in [(ALICE, "premium-users"), (BOB, "basic-users")] {
+                c.admin_add_user_to_group()
+                    .user_pool_id(&pool_id)
+                    .username(user)
+                    .group_name(group)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            let public_id = public.client_id.unwrap();
+            c.sign_up()
+                .client_id(&public_id)
+                .username(CAROL)
+                .password(CAROL_PASSWORD)
+                .send()
+                .await
+                .unwrap();
+
+            let ci = identity::Client::new(&config);
+            let provider = format!("cognito-idp.us-east-1.amazonaws.com/{pool_id}");
+            let mut providers = Vec::new();
+            for client in [&public_id, confidential.client_id.as_ref().unwrap()] {
+                providers.push(
+                    identity::types::CognitoIdentityProvider::builder()
+                        .provider_name(&provider)
+                        .client_id(client.as_str())
+                        .build(),
+                );
+            }
+            let identity_pool = ci
+                .create_identity_pool()
+                .identity_pool_name(format!("customer_file_access_{}", unique()))
+                .allow_unauthenticated_identities(false)
+                .set_cognito_identity_providers(Some(providers))
+                .send()
+                .await
+                .unwrap();
+            Pool {
+                user_pool_id: pool_id,
+                public_client_id: public_id,
+                secret_client_id: confidential.client_id.unwrap(),
+                client_secret: confidential.client_secret.unwrap(),
+                identity_pool_id: identity_pool.identity_pool_id,
+            }
+        })
+    }
+}
+
+fn unique() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    std::process::id() as u64 * 1000 + N.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A sandbox: its own HOME (so `~/.aws`, the config dir and the cache are all inside it).
+pub struct Sandbox {
+    pub home: tempfile::TempDir,
+    pub endpoint: String,
+    extra_env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    /// A sandbox whose commands reach the shared moto server.
+    pub fn new() -> Sandbox {
+        Sandbox {
+            home: tempfile::tempdir().unwrap(),
+            endpoint: moto().endpoint.clone(),
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// Sets a variable for every command this sandbox runs.
+    pub fn env(&mut self, key: &str, value: &str) -> &mut Self {
+        self.extra_env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.home.path().join(rel)
+    }
+
+    pub fn credentials(&self) -> PathBuf {
+        self.path(".aws/credentials")
+    }
+
+    pub fn aws_config(&self) -> PathBuf {
+        self.path(".aws/config")
+    }
+
+    pub fn our_config(&self) -> PathBuf {
+        self.path(".config/cognito-auth/config")
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// The binary, with nothing inherited but PATH: no `AWS_*` or `COGNITO_*` from outside.
+    pub fn std_cmd(&self) -> Command {
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cognito-auth"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("AWS_ENDPOINT_URL", &self.endpoint);
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// [`Sandbox::std_cmd`] with assert_cmd's assertions.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        assert_cmd::Command::from_std(self.std_cmd())
+    }
+
+    /// Saves a profile for `pool` with the public (or, with `secret`, the confidential) client.
+    pub fn configure(&self, profile: &str, pool: &Pool, secret: bool) {
+        let client = if secret {
+            &pool.secret_client_id
+        } else {
+            &pool.public_client_id
+        };
+        let mut cmd = self.cmd();
+        cmd.args([
+            "configure",
+            "--profile",
+            profile,
+            "--user-pool-id",
+            &pool.user_pool_id,
+            "--client-id",
+            client,
+        ])
+        .args(["--identity-pool-id", &pool.identity_pool_id]);
+        if secret {
+            cmd.arg("--client-secret-stdin")
+                .write_stdin(format!("{}\n", pool.client_secret));
+        }
+        cmd.assert().success();
+    }
+
+    /// Signs `user` in to `profile` with the password from the environment.
+    pub fn login(&self, profile: &str, user: &str, password: &str) -> assert_cmd::assert::Assert {
+        self.cmd()
+            .args(["login", "--profile", profile, "-u", user])
+            .env("COGNITO_PASSWORD", password)
+            .assert()
+    }
+
+    /// Every file under HOME with its contents, to prove a failed command wrote nothing.
+    pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    out.push((p.clone(), Vec::new()));
+                    walk(&p, out);
+                } else {
+                    out.push((p.clone(), std::fs::read(&p).unwrap()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.home.path(), &mut out);
+        out.sort();
+        out
+    }
+}
+
+/// The requests moto recorded for operation `target` (e.g. `InitiateAuth`) whose JSON body
+/// mentions `needle`.
+pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(&moto().recording).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|entry| {
+            entry["headers"]["X-Amz-Target"]
+                .as_str()
+                .is_some_and(|t| t.ends_with(&format!(".{target}")))
+        })
+        .filter_map(|entry| {
+            let body = entry["body"].as_str()?;
+            let bytes = if entry["body_encoded"].as_bool() == Some(true) {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(body)
+                    .ok()?
+            } else {
+                body.as_bytes().to_vec()
+            };
+            serde_json::from_slice::<serde_json::Value>(&bytes).ok()
+        })
+        .filter(|body| body.to_string().contains(needle))
+        .collect()
+}
+
+/// Mode bits of a path.
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
