@@ -7,6 +7,7 @@ pub mod auth;
 pub mod awsfiles;
 pub mod cache;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod env_vars;
 pub mod error;

@@ -83,7 +83,9 @@ impl StatusView {
         match &self.credentials {
             Some(c) => {
                 let state = match (c.live, c.minutes_left, &c.expires) {
-                    (true, Some(m), Some(e)) => format!("live, expires {e} ({m} minutes left)"),
+                    (true, Some(m), Some(e)) => {
+                        format!("live, expires {e} ({} left)", crate::clock::minutes(m * 60))
+                    }
                     (false, _, Some(e)) => format!("EXPIRED at {e}"),
                     (_, _, None) if c.temporary => "temporary, expiry unknown".to_owned(),
                     _ => "long-term key (never expires)".to_owned(),

@@ -210,35 +210,17 @@ impl Settings {
     }
 
     fn validate(&self) -> Result<()> {
-        let check =
-            |s: &Option<Setting>, what: &str, ok: fn(&str) -> bool, expected: &'static str| match s
-            {
-                Some(s) if !ok(&s.value) => Err(Error::InvalidValue {
-                    what: format!("{what} (from {})", s.source),
-                    value: s.value.clone(),
-                    expected,
-                }),
-                _ => Ok(()),
-            };
-        check(
-            &self.user_pool_id,
-            "user pool id",
-            is_user_pool_id,
-            USER_POOL_ID_SHAPE,
-        )?;
-        check(
-            &self.identity_pool_id,
-            "identity pool id",
-            is_identity_pool_id,
-            IDENTITY_POOL_ID_SHAPE,
-        )?;
-        check(
-            &self.client_id,
-            "app client id",
-            is_client_id,
-            CLIENT_ID_SHAPE,
-        )?;
-        check(&self.region, "region", is_region, REGION_SHAPE)?;
+        let all = [
+            ("user_pool_id", &self.user_pool_id),
+            ("identity_pool_id", &self.identity_pool_id),
+            ("client_id", &self.client_id),
+            ("region", &self.region),
+        ];
+        for (name, setting) in all {
+            if let Some(s) = setting {
+                check_value(name, &s.value, Some(&s.source))?;
+            }
+        }
         Ok(())
     }
 
@@ -268,6 +250,28 @@ impl Settings {
                 env: key.env[0],
             })
     }
+}
+
+/// Checks a value of the named setting against the shape AWS gives it; other settings pass.
+pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<()> {
+    let (ok, what, expected): (fn(&str) -> bool, &str, &'static str) = match name {
+        "user_pool_id" => (is_user_pool_id, "user pool id", USER_POOL_ID_SHAPE),
+        "identity_pool_id" => (is_identity_pool_id, "identity pool id", IDENTITY_POOL_ID_SHAPE),
+        "client_id" => (is_client_id, "app client id", CLIENT_ID_SHAPE),
+        "region" => (is_region, "region", REGION_SHAPE),
+        _ => return Ok(()),
+    };
+    if ok(value) {
+        return Ok(());
+    }
+    Err(Error::InvalidValue {
+        what: match source {
+            Some(source) => format!("{what} (from {source})"),
+            None => what.to_owned(),
+        },
+        value: value.to_owned(),
+        expected,
+    })
 }
 
 /// Our config file: `COGNITO_AUTH_CONFIG`, else `<config dir>/cognito-auth/config`.
@@ -342,11 +346,11 @@ impl PythonConfig {
     }
 }
 
-pub const USER_POOL_ID_SHAPE: &str = "<region>_<id>, e.g. us-east-1_AbC123xyz";
-pub const IDENTITY_POOL_ID_SHAPE: &str =
+const USER_POOL_ID_SHAPE: &str = "<region>_<id>, e.g. us-east-1_AbC123xyz";
+const IDENTITY_POOL_ID_SHAPE: &str =
     "<region>:<uuid>, e.g. us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
-pub const CLIENT_ID_SHAPE: &str = "1-128 letters, digits, `_` or `+`";
-pub const REGION_SHAPE: &str = "a region name such as us-east-1";
+const CLIENT_ID_SHAPE: &str = "1-128 letters, digits, `_` or `+`";
+const REGION_SHAPE: &str = "a region name such as us-east-1";
 const PROFILE_SHAPE: &str = "a name without spaces, brackets, slashes or control characters";
 
 fn is_word(c: char) -> bool {
@@ -354,7 +358,7 @@ fn is_word(c: char) -> bool {
 }
 
 /// AWS's pattern for user pool ids, `[\w-]+_[0-9a-zA-Z]+` (cognito-local's `local_x` fits too).
-pub fn is_user_pool_id(s: &str) -> bool {
+fn is_user_pool_id(s: &str) -> bool {
     let Some((region, id)) = s.rsplit_once('_') else {
         return false;
     };
@@ -366,7 +370,7 @@ pub fn is_user_pool_id(s: &str) -> bool {
 }
 
 /// `<region>:<uuid>`, with a canonical 8-4-4-4-12 hex uuid.
-pub fn is_identity_pool_id(s: &str) -> bool {
+fn is_identity_pool_id(s: &str) -> bool {
     let Some((region, uuid)) = s.split_once(':') else {
         return false;
     };
@@ -380,12 +384,12 @@ pub fn is_identity_pool_id(s: &str) -> bool {
 }
 
 /// AWS's pattern for app client ids, `[\w+]+`, at most 128 characters.
-pub fn is_client_id(s: &str) -> bool {
+fn is_client_id(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.chars().all(|c| is_word(c) || c == '+')
 }
 
 /// A region name: lowercase letters, digits and dashes, starting with a letter.
-pub fn is_region(s: &str) -> bool {
+fn is_region(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')

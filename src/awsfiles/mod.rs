@@ -6,8 +6,7 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
-use aws_smithy_types::DateTime;
-
+use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::identity::AwsCredentials;
@@ -16,14 +15,6 @@ use store::Locked;
 
 /// The expiry key saml2aws writes beside temporary credentials; botocore ignores it.
 pub const EXPIRES_KEY: &str = "x_security_token_expires";
-
-/// The keys cognito-auth owns in a credentials section.
-const CREDENTIAL_KEYS: [&str; 4] = [
-    "aws_access_key_id",
-    "aws_secret_access_key",
-    "aws_session_token",
-    EXPIRES_KEY,
-];
 
 /// Where the two AWS files are, after `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`.
 #[derive(Debug, Clone)]
@@ -37,7 +28,8 @@ pub struct AwsFiles {
 pub struct ProfileCredentials {
     pub access_key_id: String,
     pub has_session_token: bool,
-    pub expires: Option<DateTime>,
+    /// Seconds since the epoch.
+    pub expires: Option<i64>,
 }
 
 impl AwsFiles {
@@ -114,15 +106,8 @@ impl AwsFiles {
         Ok(Some(ProfileCredentials {
             access_key_id,
             has_session_token: ini.get(profile, "aws_session_token").is_some(),
-            expires: ini.get(profile, EXPIRES_KEY).and_then(|v| {
-                DateTime::from_str(&v, aws_smithy_types::date_time::Format::DateTime).ok()
-            }),
+            expires: ini.get(profile, EXPIRES_KEY).and_then(|v| clock::parse_rfc3339(&v)),
         }))
-    }
-
-    /// The keys cognito-auth writes in a credentials section, for callers that remove them.
-    pub fn credential_keys() -> &'static [&'static str] {
-        &CREDENTIAL_KEYS
     }
 }
 

@@ -99,31 +99,9 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         }
     }
 
-    let shapes: [(fn(&str) -> bool, &'static str, &str); 4] = [
-        (
-            settings::is_user_pool_id,
-            settings::USER_POOL_ID_SHAPE,
-            "user pool id",
-        ),
-        (
-            settings::is_client_id,
-            settings::CLIENT_ID_SHAPE,
-            "app client id",
-        ),
-        (
-            settings::is_identity_pool_id,
-            settings::IDENTITY_POOL_ID_SHAPE,
-            "identity pool id",
-        ),
-        (settings::is_region, settings::REGION_SHAPE, "region"),
-    ];
-    for ((_, value), (ok, expected, what)) in values.iter().zip(shapes) {
-        if let Some(v) = value.as_deref().filter(|v| !ok(v)) {
-            return Err(Error::InvalidValue {
-                what: what.into(),
-                value: v.to_owned(),
-                expected,
-            });
+    for (name, value) in &values {
+        if let Some(v) = value {
+            settings::check_value(name, v, None)?;
         }
     }
 

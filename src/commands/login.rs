@@ -1,13 +1,9 @@
 //! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile.
 
-use std::time::SystemTime;
-
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
-
 use crate::auth::{self, AppClient, Prompt, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, LastLogin};
+use crate::clock;
 use crate::cli::LoginArgs;
 use crate::env_vars;
 use crate::error::{Error, Result};
@@ -85,8 +81,9 @@ pub fn run(args: LoginArgs) -> Result<()> {
     } else {
         claims.username
     };
-    let expires = creds.expiration.fmt(Format::DateTime).unwrap_or_default();
-    let now = DateTime::from(SystemTime::now());
+    let expires_at = creds.expiration.secs();
+    let expires = clock::rfc3339(expires_at);
+    let now = clock::now();
     cache::save_login(
         profile,
         &LastLogin {
@@ -94,11 +91,10 @@ pub fn run(args: LoginArgs) -> Result<()> {
             groups: claims.groups.clone(),
             identity_id: identity_id.clone(),
             user_pool_id: app.user_pool_id.clone(),
-            signed_in_at: now.fmt(Format::DateTime).unwrap_or_default(),
+            signed_in_at: clock::rfc3339(now),
             credentials_expire: expires.clone(),
         },
     )?;
-    let minutes = (creds.expiration.secs() - now.secs()) / 60;
     let groups = if claims.groups.is_empty() {
         String::new()
     } else {
@@ -106,8 +102,9 @@ pub fn run(args: LoginArgs) -> Result<()> {
     };
     eprintln!("Signed in as {user}{groups}, identity {identity_id}.");
     eprintln!(
-        "Wrote profile [{profile}] to {}: credentials expire at {expires} ({minutes} minutes).",
-        files.credentials.display()
+        "Wrote profile [{profile}] to {}: credentials expire at {expires} ({}).",
+        files.credentials.display(),
+        clock::minutes(expires_at - now)
     );
     Ok(())
 }

@@ -1,13 +1,9 @@
 //! `cognito-auth status`: the resolved settings with their sources, the last sign-in, and the
 //! profile's credentials. Exit 0 when they are live, 1 when there are none or they expired.
 
-use std::time::SystemTime;
-
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
-
 use crate::awsfiles::AwsFiles;
 use crate::cache;
+use crate::clock;
 use crate::cli::StatusArgs;
 use crate::error::Result;
 use crate::output::{self, CredentialsView, SettingView, StatusView};
@@ -46,14 +42,14 @@ pub fn run(args: StatusArgs) -> Result<bool> {
     ];
 
     let files = AwsFiles::locate()?;
-    let now = DateTime::from(SystemTime::now()).secs();
+    let now = clock::now();
     let credentials = files.read_credentials(&profile)?.map(|c| {
-        let left = c.expires.map(|e| e.secs() - now);
+        let left = c.expires.map(|e| e - now);
         CredentialsView {
             file: files.credentials.display().to_string(),
             access_key_id: output::mask(&c.access_key_id),
             temporary: c.has_session_token,
-            expires: c.expires.and_then(|e| e.fmt(Format::DateTime).ok()),
+            expires: c.expires.map(clock::rfc3339),
             minutes_left: left.map(|s| s.max(0) / 60),
             live: left.is_none_or(|s| s > 0),
         }

@@ -280,8 +280,13 @@ impl Sandbox {
         self.path(".aws/config")
     }
 
+    /// Our config file under the sandbox's HOME, where `dirs::config_dir` puts it.
     pub fn our_config(&self) -> PathBuf {
-        self.path(".config/cognito-auth/config")
+        if cfg!(target_os = "macos") {
+            self.path("Library/Application Support/cognito-auth/config")
+        } else {
+            self.path(".config/cognito-auth/config")
+        }
     }
 
     pub fn read(&self, rel: &str) -> String {

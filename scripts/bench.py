@@ -1,0 +1,93 @@
+"""Benchmark of `cognito-auth login` against moto server, printed as figures (not a test).
+
+Prints: median login wall time over N runs, the network floor (the same three calls,
+InitiateAuth, GetId, GetCredentialsForIdentity, made raw over one keep-alive connection from
+one warm process), their ratio, the peak RSS of a login, and the cold `--help` time.
+Usage: bench.py BINARY ENDPOINT USER_POOL_ID CLIENT_ID CLIENT_SECRET IDENTITY_POOL_ID [RUNS]
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlparse
+
+binary, endpoint, pool, client, secret, ipool = sys.argv[1:7]
+runs = int(sys.argv[7]) if len(sys.argv) > 7 else 15
+user, password = "alice-premium", "AlicePass123"
+
+home = tempfile.mkdtemp()
+env = {"PATH": os.environ["PATH"], "HOME": home, "AWS_ENDPOINT_URL": endpoint,
+       "COGNITO_USER_POOL_ID": pool, "COGNITO_CLIENT_ID": client,
+       "COGNITO_CLIENT_SECRET": secret, "COGNITO_IDENTITY_POOL_ID": ipool,
+       "COGNITO_PASSWORD": password}
+
+
+def login():
+    subprocess.run([binary, "login", "--profile", "bench", "-u", user], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+login()  # warm moto's backends and the page cache
+times = []
+for _ in range(runs):
+    t = time.perf_counter()
+    login()
+    times.append(time.perf_counter() - t)
+rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+if sys.platform == "darwin":
+    rss_kib //= 1024
+
+url = urlparse(endpoint)
+conn = http.client.HTTPConnection(url.hostname, url.port)
+
+
+def call(service, target, body):
+    conn.request("POST", "/", json.dumps(body), {
+        "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"{service}.{target}"})
+    response = conn.getresponse()
+    data = json.loads(response.read())
+    assert response.status == 200, data
+    return data
+
+
+def raw_login():
+    digest = hmac.new(secret.encode(), (user + client).encode(), hashlib.sha256).digest()
+    auth = call("AWSCognitoIdentityProviderService", "InitiateAuth", {
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
+        "AuthParameters": {"USERNAME": user, "PASSWORD": password,
+                           "SECRET_HASH": base64.b64encode(digest).decode()}})
+    logins = {f"cognito-idp.{pool.split('_')[0]}.amazonaws.com/{pool}":
+              auth["AuthenticationResult"]["IdToken"]}
+    ident = call("AWSCognitoIdentityService", "GetId", {"IdentityPoolId": ipool, "Logins": logins})
+    call("AWSCognitoIdentityService", "GetCredentialsForIdentity",
+         {"IdentityId": ident["IdentityId"], "Logins": logins})
+
+
+raw_login()
+floor = []
+for _ in range(runs):
+    t = time.perf_counter()
+    raw_login()
+    floor.append(time.perf_counter() - t)
+
+helps = []
+for _ in range(max(runs, 20)):
+    t = time.perf_counter()
+    subprocess.run([binary, "--help"], env=env, check=True, stdout=subprocess.DEVNULL)
+    helps.append(time.perf_counter() - t)
+
+ms = lambda s: f"{s * 1000:.1f} ms"
+login_median, floor_median = statistics.median(times), statistics.median(floor)
+print(f"login median over {runs} runs:     {ms(login_median)}  (min {ms(min(times))}, max {ms(max(times))})")
+print(f"network floor (3 raw calls):     {ms(floor_median)}  (min {ms(min(floor))})")
+print(f"ratio login / floor:             {login_median / floor_median:.2f}x  (target <= 2x)")
+print(f"peak RSS of a login:             {rss_kib / 1024:.1f} MiB  (target < 25 MiB)")
+print(f"--help median over {len(helps)} runs:     {ms(statistics.median(helps))}  (target < 5 ms)")
