@@ -19,13 +19,19 @@ pub fn rfc3339(secs: i64) -> String {
 
 /// Parses an RFC 3339 timestamp into seconds since the epoch.
 pub fn parse_rfc3339(text: &str) -> Option<i64> {
-    DateTime::from_str(text, Format::DateTime).ok().map(|d| d.secs())
+    DateTime::from_str(text, Format::DateTime)
+        .ok()
+        .map(|d| d.secs())
 }
 
 /// "1 minute", "42 minutes".
 pub fn minutes(secs: i64) -> String {
     let m = secs.max(0) / 60;
-    if m == 1 { "1 minute".into() } else { format!("{m} minutes") }
+    if m == 1 {
+        "1 minute".into()
+    } else {
+        format!("{m} minutes")
+    }
 }
 
 #[cfg(test)]

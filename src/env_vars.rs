@@ -40,7 +40,9 @@ pub fn get(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// The SDK's endpoint for every service (read by the SDK; named here for error messages).
+/// Set to `true`, the endpoint variables below are ignored (as in the SDK).
+pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+/// The endpoint for every service, unless a per-service variable says otherwise.
 pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
 /// The SDK's endpoint for Cognito user pools.
 pub const AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: &str =

@@ -2,33 +2,69 @@
 //!
 //! The clients carry no credentials (InitiateAuth, GetId and GetCredentialsForIdentity are
 //! unsigned), short timeouts and three attempts, so an unreachable endpoint fails in seconds.
-//! Endpoints come from the SDK's own variables (`AWS_ENDPOINT_URL` and the per-service ones).
+//! They are built straight from each service's `Config` rather than through `aws_config::load`,
+//! which would read `~/.aws/config` and `~/.aws/credentials` again and set up a credential chain
+//! these calls never use (about 5 ms of a 20 ms login). The SDK's endpoint variables
+//! (`AWS_ENDPOINT_URL` and the per-service ones) are honoured here, as the SDK does.
 
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 
 use crate::env_vars;
 use crate::error::Error;
 
-/// Loads the shared SDK configuration for Cognito calls in `region`.
-pub async fn load(region: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
+}
+
+/// An HTTP client without TLS, for a plain `http://` endpoint: the TLS client would load the
+/// system's trust store (about 150 files) for nothing.
+fn plain_http() -> aws_sdk_cognitoidentityprovider::config::SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_http()
+}
+
+/// A client for Cognito user pools in `region`.
+pub fn user_pools(region: &str) -> aws_sdk_cognitoidentityprovider::Client {
+    let mut config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_owned()))
-        .no_credentials()
-        .timeout_config(
-            TimeoutConfig::builder()
-                .connect_timeout(Duration::from_secs(3))
-                .operation_attempt_timeout(Duration::from_secs(10))
-                .operation_timeout(Duration::from_secs(30))
-                .build(),
-        )
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .load()
-        .await
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(url) = Service::UserPools.configured_endpoint() {
+        if url.starts_with("http://") {
+            config = config.http_client(plain_http());
+        }
+        config = config.endpoint_url(url);
+    }
+    aws_sdk_cognitoidentityprovider::Client::from_conf(config.build())
+}
+
+/// A client for Cognito identity pools in `region`.
+pub fn identity_pools(region: &str) -> aws_sdk_cognitoidentity::Client {
+    let mut config = aws_sdk_cognitoidentity::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(url) = Service::IdentityPools.configured_endpoint() {
+        if url.starts_with("http://") {
+            config = config.http_client(plain_http());
+        }
+        config = config.endpoint_url(url);
+    }
+    aws_sdk_cognitoidentity::Client::from_conf(config.build())
 }
 
 /// A Cognito service, for endpoints and messages.
@@ -46,21 +82,32 @@ impl Service {
         }
     }
 
-    /// The endpoint the SDK will use, as far as the environment says.
-    fn endpoint(self, region: &str) -> String {
-        let (var, host) = match self {
-            Service::UserPools => (
-                env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
-                "cognito-idp",
-            ),
-            Service::IdentityPools => (
-                env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY,
-                "cognito-identity",
-            ),
+    fn host(self) -> &'static str {
+        match self {
+            Service::UserPools => "cognito-idp",
+            Service::IdentityPools => "cognito-identity",
+        }
+    }
+
+    /// The endpoint set in the environment: the service's own variable, then `AWS_ENDPOINT_URL`,
+    /// unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true.
+    fn configured_endpoint(self) -> Option<String> {
+        if env_vars::get(env_vars::AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        {
+            return None;
+        }
+        let own = match self {
+            Service::UserPools => env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
+            Service::IdentityPools => env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY,
         };
-        env_vars::get(var)
-            .or_else(|| env_vars::get(env_vars::AWS_ENDPOINT_URL))
-            .unwrap_or_else(|| format!("https://{host}.{region}.amazonaws.com"))
+        env_vars::get(own).or_else(|| env_vars::get(env_vars::AWS_ENDPOINT_URL))
+    }
+
+    /// The endpoint the client talks to, for messages.
+    fn endpoint(self, region: &str) -> String {
+        self.configured_endpoint()
+            .unwrap_or_else(|| format!("https://{}.{region}.amazonaws.com", self.host()))
     }
 }
 

@@ -256,7 +256,11 @@ impl Settings {
 pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<()> {
     let (ok, what, expected): (fn(&str) -> bool, &str, &'static str) = match name {
         "user_pool_id" => (is_user_pool_id, "user pool id", USER_POOL_ID_SHAPE),
-        "identity_pool_id" => (is_identity_pool_id, "identity pool id", IDENTITY_POOL_ID_SHAPE),
+        "identity_pool_id" => (
+            is_identity_pool_id,
+            "identity pool id",
+            IDENTITY_POOL_ID_SHAPE,
+        ),
         "client_id" => (is_client_id, "app client id", CLIENT_ID_SHAPE),
         "region" => (is_region, "region", REGION_SHAPE),
         _ => return Ok(()),

@@ -106,7 +106,9 @@ impl AwsFiles {
         Ok(Some(ProfileCredentials {
             access_key_id,
             has_session_token: ini.get(profile, "aws_session_token").is_some(),
-            expires: ini.get(profile, EXPIRES_KEY).and_then(|v| clock::parse_rfc3339(&v)),
+            expires: ini
+                .get(profile, EXPIRES_KEY)
+                .and_then(|v| clock::parse_rfc3339(&v)),
         }))
     }
 }

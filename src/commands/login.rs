@@ -3,8 +3,8 @@
 use crate::auth::{self, AppClient, Prompt, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, LastLogin};
-use crate::clock;
 use crate::cli::LoginArgs;
+use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::identity::{self, Exchange};
@@ -53,15 +53,10 @@ pub fn run(args: LoginArgs) -> Result<()> {
         .build()
         .map_err(|e| Error::io("tokio runtime", e))?;
     let (tokens, identity_id, creds) = runtime.block_on(async {
-        let config = sdk::load(app.region()).await;
-        let idp = aws_sdk_cognitoidentityprovider::Client::new(&config);
+        let idp = sdk::user_pools(app.region());
         let tokens = auth::sign_in(&idp, &app, &username, &password, &mut TerminalPrompt).await?;
-        let identity_config = aws_sdk_cognitoidentity::config::Builder::from(&config)
-            .region(aws_config::Region::new(
-                identity::identity_pool_region(identity_pool_id).to_owned(),
-            ))
-            .build();
-        let cognito_identity = aws_sdk_cognitoidentity::Client::from_conf(identity_config);
+        let cognito_identity =
+            sdk::identity_pools(identity::identity_pool_region(identity_pool_id));
         let (identity_id, creds) = Exchange {
             identity_pool_id,
             user_pool_id: &app.user_pool_id,

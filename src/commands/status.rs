@@ -3,8 +3,8 @@
 
 use crate::awsfiles::AwsFiles;
 use crate::cache;
-use crate::clock;
 use crate::cli::StatusArgs;
+use crate::clock;
 use crate::error::Result;
 use crate::output::{self, CredentialsView, SettingView, StatusView};
 use crate::settings::{Flags, Setting, Settings};
