@@ -194,6 +194,22 @@ mod tests {
     }
 
     #[test]
+    fn debug_output_hides_the_client_secret_and_tokens() {
+        let mut app = app();
+        app.client_secret = Some(Secret::new("very-secret".into()));
+        let tokens = Tokens {
+            id_token: Secret::new("id.jwt".into()),
+            access_token: Secret::new("access.jwt".into()),
+            refresh_token: Some(Secret::new("refresh".into())),
+        };
+        let dump = format!("{app:?} {tokens:?}");
+        for secret in ["very-secret", "id.jwt", "access.jwt", "refresh\""] {
+            assert!(!dump.contains(secret), "{dump}");
+        }
+        assert!(dump.contains("REDACTED"));
+    }
+
+    #[test]
     fn region_is_the_pool_prefix() {
         assert_eq!(app().region(), "eu-west-1");
         assert_eq!(pool_region("local_6G8vtw"), "local");

@@ -345,3 +345,73 @@ fn concurrent_logins_keep_every_profile() {
     }
     assert_eq!(creds.matches("aws_session_token").count(), 8);
 }
+
+#[test]
+fn throttling_is_retried_by_the_sdk_then_reported() {
+    let pool = Pool::new();
+    let throttle = ErrorServer::start(400, "TooManyRequestsException", "Rate exceeded");
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &throttle.endpoint,
+    );
+    sb.configure("dev", &pool, false);
+    fails_cleanly(
+        &sb,
+        &["--profile", "dev", "-u", ALICE],
+        ALICE_PASSWORD,
+        1,
+        "Cognito user pools is throttling requests: Rate exceeded",
+        "wait a moment and try again",
+    );
+    assert_eq!(throttle.hits(), 3, "three attempts, then the error");
+}
+
+#[test]
+fn identity_pool_not_found() {
+    let pool = Pool::new();
+    let missing = ErrorServer::start(
+        400,
+        "ResourceNotFoundException",
+        "IdentityPool 'x' not found.",
+    );
+    let mut sb = Sandbox::new();
+    sb.env("AWS_ENDPOINT_URL_COGNITO_IDENTITY", &missing.endpoint);
+    sb.configure("dev", &pool, false);
+    fails_cleanly(
+        &sb,
+        &["--profile", "dev", "-u", ALICE],
+        ALICE_PASSWORD,
+        1,
+        &format!(
+            "identity pool `{}` not found: IdentityPool 'x' not found.",
+            pool.identity_pool_id
+        ),
+        "check identity_pool_id",
+    );
+    assert_eq!(missing.hits(), 1, "not retried");
+}
+
+#[test]
+fn identity_pool_that_does_not_trust_this_client() {
+    let pool = Pool::new();
+    let untrusting = ErrorServer::start(
+        400,
+        "NotAuthorizedException",
+        "Token is not from a supported provider of this identity pool.",
+    );
+    let mut sb = Sandbox::new();
+    sb.env("AWS_ENDPOINT_URL_COGNITO_IDENTITY", &untrusting.endpoint);
+    sb.configure("dev", &pool, false);
+    fails_cleanly(
+        &sb,
+        &["--profile", "dev", "-u", ALICE],
+        ALICE_PASSWORD,
+        1,
+        "refused the sign-in: Token is not from a supported provider of this identity pool.",
+        &format!(
+            "must list the provider cognito-idp.us-east-1.amazonaws.com/{} with app client {}",
+            pool.user_pool_id, pool.public_client_id
+        ),
+    );
+}
