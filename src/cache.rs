@@ -1,6 +1,10 @@
-//! What cognito-auth keeps between runs: for now, the record of each profile's last sign-in
-//! (user, groups, identity id, expiry), which `status` shows. It holds no secret; the file is
-//! still 0600 in a 0700 folder, written atomically under a lock.
+//! The per-profile session kept between runs: who signed in, their tokens, the identity id (so a
+//! later exchange skips GetId) and the last credentials. One JSON file per profile, 0600 in a
+//! 0700 folder, replaced atomically under the profile's lock. The refresh token is not here: it
+//! lives in the OS keyring or a file of its own (see `keystore`).
+//!
+//! Reading needs no lock (files are replaced by rename, so a reader sees the old or the new
+//! one), which keeps `credential-process` on a live cache to one small file read.
 
 use std::path::PathBuf;
 
@@ -9,16 +13,76 @@ use serde::{Deserialize, Serialize};
 use crate::awsfiles::store::{self, Locked};
 use crate::env_vars;
 use crate::error::{Error, Result};
+use crate::identity::AwsCredentials;
+use crate::secret::Secret;
 
-/// The last successful sign-in of a profile.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LastLogin {
+/// Where the refresh token of a session is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenStore {
+    Keyring,
+    File,
+}
+
+/// Credentials as cached: the expiry and when they were issued, for the 80% rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CachedCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: Secret<String>,
+    pub session_token: Secret<String>,
+    pub expiration: i64,
+    pub issued_at: i64,
+}
+
+impl CachedCredentials {
+    /// Caches credentials received at `now`.
+    pub fn new(creds: &AwsCredentials, now: i64) -> Self {
+        Self {
+            access_key_id: creds.access_key_id.clone(),
+            secret_access_key: creds.secret_access_key.clone(),
+            session_token: creds.session_token.clone(),
+            expiration: creds.expiration.secs(),
+            issued_at: now,
+        }
+    }
+
+    /// Fresh until 80% of their lifetime has passed, and while more than `min_ttl` seconds
+    /// remain (`COGNITO_AUTH_MIN_TTL`).
+    pub fn fresh(&self, now: i64, min_ttl: i64) -> bool {
+        let lifetime = (self.expiration - self.issued_at).max(0);
+        let refresh_at = self.issued_at + lifetime * 8 / 10;
+        now < refresh_at && self.expiration - now > min_ttl
+    }
+}
+
+/// A profile's session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    /// `cognito:username`: what SECRET_HASH is computed from on refresh.
     pub username: String,
     pub groups: Vec<String>,
-    pub identity_id: String,
     pub user_pool_id: String,
-    pub signed_in_at: String,
-    pub credentials_expire: String,
+    pub client_id: String,
+    pub identity_pool_id: String,
+    pub region: String,
+    pub identity_id: String,
+    pub signed_in_at: i64,
+    pub id_token: Secret<String>,
+    pub access_token: Secret<String>,
+    /// Expiry of the ID and access tokens (seconds since the epoch).
+    pub tokens_expire: i64,
+    pub refresh_token: Option<TokenStore>,
+    pub credentials: CachedCredentials,
+}
+
+/// Tokens are treated as expired this many seconds early, so one handed out stays usable.
+pub const TOKEN_MARGIN: i64 = 120;
+
+impl Session {
+    /// Whether the ID token can still be exchanged or handed out.
+    pub fn tokens_live(&self, now: i64) -> bool {
+        self.tokens_expire - now > TOKEN_MARGIN
+    }
 }
 
 /// `COGNITO_AUTH_CACHE_DIR`, else `<cache dir>/cognito-auth`.
@@ -35,22 +99,88 @@ pub fn cache_dir() -> Result<PathBuf> {
         })
 }
 
-fn login_path(profile: &str) -> Result<PathBuf> {
+/// The file of a profile's cache entry with this extension (`json`, `refresh`).
+pub fn profile_file(profile: &str, ext: &str) -> Result<PathBuf> {
     Ok(cache_dir()?
         .join("profiles")
-        .join(format!("{profile}.json")))
+        .join(format!("{profile}.{ext}")))
 }
 
-/// Records a profile's sign-in.
-pub fn save_login(profile: &str, login: &LastLogin) -> Result<()> {
-    let path = login_path(profile)?;
-    let lock = Locked::acquire(&path)?;
-    let text = serde_json::to_string_pretty(login).expect("plain strings serialize");
-    lock.write(&(text + "\n"))
-}
-
-/// The profile's last sign-in; a missing or unreadable record is simply absent.
-pub fn load_login(profile: &str) -> Result<Option<LastLogin>> {
-    let text = store::read_or_empty(&login_path(profile)?)?;
+/// The profile's session, without locking; a missing or unreadable file is no session.
+pub fn load(profile: &str) -> Result<Option<Session>> {
+    let text = store::read_or_empty(&profile_file(profile, "json")?)?;
     Ok(serde_json::from_str(&text).ok())
+}
+
+/// The profile's session lock: whoever holds it may refresh and write the session.
+#[derive(Debug)]
+pub struct SessionLock {
+    lock: Locked,
+    path: PathBuf,
+}
+
+impl SessionLock {
+    /// Waits for and takes the profile's lock.
+    pub fn acquire(profile: &str) -> Result<Self> {
+        let path = profile_file(profile, "json")?;
+        Ok(Self {
+            lock: Locked::acquire(&path)?,
+            path,
+        })
+    }
+
+    /// The session as it is now (another process may have refreshed it while we waited).
+    pub fn load(&self) -> Result<Option<Session>> {
+        Ok(serde_json::from_str(&self.lock.read()?).ok())
+    }
+
+    /// Replaces the session.
+    pub fn save(&self, session: &Session) -> Result<()> {
+        let text = serde_json::to_string_pretty(session).expect("a session serializes");
+        self.lock.write(&(text + "\n"))
+    }
+
+    /// Removes the session file; whether there was one.
+    pub fn delete(&self) -> Result<bool> {
+        match std::fs::remove_file(&self.path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&self.path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(issued_at: i64, expiration: i64) -> CachedCredentials {
+        CachedCredentials {
+            access_key_id: "ASIA".into(),
+            secret_access_key: Secret::new("s".into()),
+            session_token: Secret::new("t".into()),
+            expiration,
+            issued_at,
+        }
+    }
+
+    #[test]
+    fn credentials_refresh_after_80_percent_of_their_life() {
+        let c = creds(1000, 4600); // one hour
+        assert!(c.fresh(1000, 0));
+        assert!(c.fresh(3879, 0));
+        assert!(!c.fresh(3880, 0), "80% of 3600 s is 2880 s");
+        assert!(!c.fresh(5000, 0), "expired");
+    }
+
+    #[test]
+    fn min_ttl_asks_for_more_life() {
+        let c = creds(1000, 4600);
+        assert!(c.fresh(2000, 2599));
+        assert!(!c.fresh(2000, 2600), "2600 s left is not more than 2600");
+        assert!(
+            !creds(1000, 1000).fresh(1000, 0),
+            "zero lifetime is never fresh"
+        );
+    }
 }

@@ -25,6 +25,31 @@ pub enum Command {
         after_help = "Examples:\n  cognito-auth login -u alice                 # prompts for the password\n  cognito-auth login --profile dev -u alice\n  printf '%s\\n' \"$PASSWORD\" | cognito-auth login -u ci-bot --password-stdin"
     )]
     Login(LoginArgs),
+    /// Print live credentials as credential_process JSON (for ~/.aws/config).
+    #[command(
+        after_help = "In ~/.aws/config (written by `cognito-auth configure --profile dev --credential-process`):\n  [profile dev]\n  credential_process = /usr/local/bin/cognito-auth credential-process --profile dev\n\nExamples:\n  cognito-auth credential-process --profile dev"
+    )]
+    CredentialProcess(ProfileArg),
+    /// Print live credentials as shell code or a file format, for CI.
+    #[command(
+        after_help = "Examples:\n  eval \"$(cognito-auth export)\"\n  cognito-auth export --profile dev --format fish | source\n  cognito-auth export --format json > creds.json"
+    )]
+    Export(ExportArgs),
+    /// Run a command with live credentials in its environment.
+    #[command(
+        after_help = "Examples:\n  cognito-auth exec -- aws s3 ls\n  cognito-auth exec --profile dev -- terraform plan"
+    )]
+    Exec(ExecArgs),
+    /// Print a live ID (default) or access token, for APIs behind a Cognito authorizer.
+    #[command(
+        after_help = "Examples:\n  curl -H \"Authorization: $(cognito-auth token)\" https://api.example.com/items\n  cognito-auth token --access --json"
+    )]
+    Token(TokenArgs),
+    /// Revoke the session and remove its tokens and credentials.
+    #[command(
+        after_help = "Examples:\n  cognito-auth logout\n  cognito-auth logout --profile dev --global   # also sign out on every device"
+    )]
+    Logout(LogoutArgs),
     /// Show the resolved settings, the last sign-in and the profile's credentials.
     #[command(
         after_help = "Exit status: 0 when the profile holds live credentials, 1 when it holds none or they expired.\n\nExamples:\n  cognito-auth status\n  cognito-auth status --profile dev --json"
@@ -65,6 +90,12 @@ pub struct ConfigureArgs {
     /// Forget the stored app client secret (for a public client).
     #[arg(long, conflicts_with = "client_secret_stdin")]
     pub no_client_secret: bool,
+    /// Also point the AWS profile at `cognito-auth credential-process` (and drop our static keys).
+    #[arg(long)]
+    pub credential_process: bool,
+    /// With --credential-process: remove long-term keys in the credentials profile too.
+    #[arg(long, requires = "credential_process")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +111,51 @@ pub struct LoginArgs {
     /// Replace long-term keys that cognito-auth did not write in the credentials profile.
     #[arg(long)]
     pub force: bool,
+    /// Sign in with the password even when the session could be refreshed.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "sh")]
+    pub format: crate::output::ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// The command and its arguments, after `--`.
+    #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// The ID token (the default; API Gateway's Cognito authorizer takes it).
+    #[arg(long, conflicts_with = "access")]
+    pub id: bool,
+    /// The access token.
+    #[arg(long)]
+    pub access: bool,
+    /// Both tokens and their expiry as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// Also sign the user out of every device (GlobalSignOut).
+    #[arg(long)]
+    pub global: bool,
 }
 
 #[derive(Debug, Args)]

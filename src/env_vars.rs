@@ -32,6 +32,10 @@ pub const COGNITO_NEW_PASSWORD: &str = "COGNITO_NEW_PASSWORD";
 pub const COGNITO_AUTH_CONFIG: &str = "COGNITO_AUTH_CONFIG";
 /// Another folder for cognito-auth's cache (the record of the last sign-in).
 pub const COGNITO_AUTH_CACHE_DIR: &str = "COGNITO_AUTH_CACHE_DIR";
+/// `off` keeps refresh tokens out of the OS keyring (in a 0600 file instead).
+pub const COGNITO_AUTH_KEYRING: &str = "COGNITO_AUTH_KEYRING";
+/// Seconds of life cached credentials must still have to be handed out without a refresh.
+pub const COGNITO_AUTH_MIN_TTL: &str = "COGNITO_AUTH_MIN_TTL";
 /// Disables colour (read by the error printer).
 pub const NO_COLOR: &str = "NO_COLOR";
 

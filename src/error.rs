@@ -36,6 +36,10 @@ pub enum Error {
     UserNotConfirmed(String),
     #[error("user `{0}` must reset their password before signing in")]
     PasswordResetRequired(String),
+    #[error("the refresh token was refused: {0}")]
+    RefreshRejected(String),
+    #[error("profile `{profile}` has no live session: {reason}")]
+    LoginRequired { profile: String, reason: String },
     #[error("the new password was refused: {0}")]
     InvalidNewPassword(String),
     #[error("the new passwords do not match")]
@@ -128,6 +132,10 @@ impl Error {
             Error::PasswordResetRequired(user) => format!(
                 "reset it with `aws cognito-idp forgot-password --username {user} ...` and `confirm-forgot-password`, then sign in again"
             ),
+            Error::RefreshRejected(_) => "sign in again with `cognito-auth login`".into(),
+            Error::LoginRequired { profile, .. } => {
+                format!("run `cognito-auth login --profile {profile}`")
+            }
             Error::InvalidNewPassword(_) => {
                 "choose a password that meets the user pool's password policy".into()
             }

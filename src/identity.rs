@@ -48,38 +48,50 @@ impl Exchange<'_> {
     pub async fn run(&self, client: &Client) -> Result<(String, AwsCredentials)> {
         let provider = provider_name(self.user_pool_id);
         let region = identity_pool_region(self.identity_pool_id);
-        let fail = |failure| self.explain(failure, &provider);
         let identity_id = client
             .get_id()
             .identity_pool_id(self.identity_pool_id)
             .logins(&provider, self.id_token.expose())
             .send()
             .await
-            .map_err(|e| fail(sdk::classify(e, Service::IdentityPools, region)))?
+            .map_err(|e| self.explain(sdk::classify(e, Service::IdentityPools, region), &provider))?
             .identity_id
             .ok_or_else(|| incomplete("GetId", "identity id"))?;
+        let credentials = self.credentials_for(client, &identity_id).await?;
+        Ok((identity_id, credentials))
+    }
+
+    /// GetCredentialsForIdentity for an identity id already known (from an earlier GetId).
+    pub async fn credentials_for(
+        &self,
+        client: &Client,
+        identity_id: &str,
+    ) -> Result<AwsCredentials> {
+        let provider = provider_name(self.user_pool_id);
+        let region = identity_pool_region(self.identity_pool_id);
         let out = client
             .get_credentials_for_identity()
-            .identity_id(&identity_id)
+            .identity_id(identity_id)
             .logins(&provider, self.id_token.expose())
             .send()
             .await
-            .map_err(|e| fail(sdk::classify(e, Service::IdentityPools, region)))?;
+            .map_err(|e| {
+                self.explain(sdk::classify(e, Service::IdentityPools, region), &provider)
+            })?;
         let creds = out
             .credentials
             .ok_or_else(|| incomplete("GetCredentialsForIdentity", "credentials"))?;
         let field = |v: Option<String>, what| {
             v.ok_or_else(|| incomplete("GetCredentialsForIdentity", what))
         };
-        let credentials = AwsCredentials {
+        Ok(AwsCredentials {
             access_key_id: field(creds.access_key_id, "access key id")?,
             secret_access_key: Secret::new(field(creds.secret_key, "secret key")?),
             session_token: Secret::new(field(creds.session_token, "session token")?),
             expiration: creds
                 .expiration
                 .ok_or_else(|| incomplete("GetCredentialsForIdentity", "expiration"))?,
-        };
-        Ok((identity_id, credentials))
+        })
     }
 
     fn explain(&self, failure: Failure, provider: &str) -> Error {

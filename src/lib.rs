@@ -12,9 +12,11 @@ pub mod commands;
 pub mod env_vars;
 pub mod error;
 pub mod identity;
+pub mod keystore;
 pub mod output;
 pub mod sdk;
 pub mod secret;
+pub mod session;
 pub mod settings;
 pub mod terminal;
 
@@ -29,6 +31,11 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Configure(args) => commands::configure::run(args)?,
         Command::Login(args) => commands::login::run(args)?,
+        Command::CredentialProcess(args) => commands::credential_process::run(args)?,
+        Command::Export(args) => commands::export::run(args)?,
+        Command::Exec(args) => return commands::exec::run(args),
+        Command::Token(args) => commands::token::run(args)?,
+        Command::Logout(args) => commands::logout::run(args)?,
         Command::Status(args) => {
             if !commands::status::run(args)? {
                 return Ok(ExitCode::from(EXIT_FAILURE));

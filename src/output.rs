@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cache::LastLogin;
+use crate::cache::{CachedCredentials, Session, TokenStore};
+use crate::clock;
 use crate::error::{Error, Result};
 
 /// Writes `text` to stdout; a reader that went away (`| head`) is fine.
@@ -39,12 +40,42 @@ pub struct CredentialsView {
     pub live: bool,
 }
 
+/// The cached session as `status` shows it (no token, only where the refresh token is).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct SessionView {
+    pub username: String,
+    pub groups: Vec<String>,
+    pub identity_id: String,
+    pub signed_in_at: String,
+    pub tokens_expire: String,
+    pub tokens_live: bool,
+    /// `keyring`, `file`, or `None` when Cognito gave no refresh token.
+    pub refresh_token: Option<TokenStore>,
+    pub cached_credentials_expire: String,
+}
+
+impl SessionView {
+    /// What `status` shows of a session at `now`.
+    pub fn new(session: &Session, now: i64) -> Self {
+        Self {
+            username: session.username.clone(),
+            groups: session.groups.clone(),
+            identity_id: session.identity_id.clone(),
+            signed_in_at: clock::rfc3339(session.signed_in_at),
+            tokens_expire: clock::rfc3339(session.tokens_expire),
+            tokens_live: session.tokens_live(now),
+            refresh_token: session.refresh_token,
+            cached_credentials_expire: clock::rfc3339(session.credentials.expiration),
+        }
+    }
+}
+
 /// Everything `status` reports.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
     pub profile: String,
     pub settings: Vec<SettingView>,
-    pub last_login: Option<LastLogin>,
+    pub session: Option<SessionView>,
     pub credentials: Option<CredentialsView>,
 }
 
@@ -67,7 +98,7 @@ impl StatusView {
             }
         }
         out += "\n";
-        match &self.last_login {
+        match &self.session {
             Some(l) => {
                 out += &format!("signed in as       {} at {}\n", l.username, l.signed_in_at);
                 let groups = if l.groups.is_empty() {
@@ -77,8 +108,20 @@ impl StatusView {
                 };
                 out += &format!("groups             {groups}\n");
                 out += &format!("identity id        {}\n", l.identity_id);
+                let live = if l.tokens_live { "live" } else { "expired" };
+                out += &format!("tokens             {live}, expire {}\n", l.tokens_expire);
+                let refresh = match l.refresh_token {
+                    Some(TokenStore::Keyring) => "in the OS keyring",
+                    Some(TokenStore::File) => "in a 0600 file in the cache folder",
+                    None => "none",
+                };
+                out += &format!("refresh token      {refresh}\n");
+                out += &format!(
+                    "cached credentials expire {}\n",
+                    l.cached_credentials_expire
+                );
             }
-            None => out += "signed in as       (no sign-in recorded for this profile)\n",
+            None => out += "signed in as       (no session for this profile)\n",
         }
         match &self.credentials {
             Some(c) => {
@@ -104,6 +147,107 @@ impl StatusView {
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).expect("status serializes") + "\n"
     }
+}
+
+/// The credential_process JSON: exactly the five keys the AWS CLI and SDKs read.
+pub fn credential_process_json(creds: &CachedCredentials) -> String {
+    let body = serde_json::json!({
+        "Version": 1,
+        "AccessKeyId": creds.access_key_id,
+        "SecretAccessKey": creds.secret_access_key.expose(),
+        "SessionToken": creds.session_token.expose(),
+        "Expiration": clock::rfc3339(creds.expiration),
+    });
+    body.to_string() + "\n"
+}
+
+/// The shells and file formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Sh,
+    Fish,
+    Powershell,
+    Cmd,
+    Dotenv,
+    Json,
+}
+
+/// The variables `export` and `exec` set.
+pub fn env_vars(creds: &CachedCredentials, region: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", creds.access_key_id.clone()),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            creds.secret_access_key.expose().clone(),
+        ),
+        ("AWS_SESSION_TOKEN", creds.session_token.expose().clone()),
+        ("AWS_REGION", region.to_owned()),
+        ("AWS_DEFAULT_REGION", region.to_owned()),
+        (
+            "AWS_CREDENTIAL_EXPIRATION",
+            clock::rfc3339(creds.expiration),
+        ),
+    ]
+}
+
+/// The credentials as `format` source code, each value quoted for that shell.
+pub fn export(format: ExportFormat, creds: &CachedCredentials, region: &str) -> Result<String> {
+    if format == ExportFormat::Json {
+        return Ok(credential_process_json(creds));
+    }
+    let mut out = String::new();
+    for (name, value) in env_vars(creds, region) {
+        let line = match format {
+            ExportFormat::Sh => format!("export {name}={}\n", sh_quote(&value)),
+            ExportFormat::Fish => format!("set -gx {name} {}\n", fish_quote(&value)),
+            ExportFormat::Powershell => format!("$env:{name} = {}\n", powershell_quote(&value)),
+            ExportFormat::Cmd => format!("set \"{name}={}\"\r\n", cmd_value(name, &value)?),
+            ExportFormat::Dotenv => format!("{name}={}\n", dotenv_quote(&value)),
+            ExportFormat::Json => unreachable!("handled above"),
+        };
+        out += &line;
+    }
+    Ok(out)
+}
+
+/// POSIX sh: single quotes, with `'` as `'\''`.
+fn sh_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\\''"))
+}
+
+/// fish: single quotes, where only `\\` and `\'` are escapes.
+fn fish_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// PowerShell: single quotes, each quote doubled (PowerShell also takes typographic quotes as
+/// quotes, so those are doubled too).
+fn powershell_quote(v: &str) -> String {
+    let mut out = String::from("'");
+    for c in v.chars() {
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out + "'"
+}
+
+/// cmd.exe has no quoting that survives every character: `set "K=V"` is safe for anything but
+/// `"`, `%`, `!` and line breaks, so a value with one of those is refused rather than mangled.
+fn cmd_value(name: &str, v: &str) -> Result<String> {
+    if v.contains(['"', '%', '!', '\r', '\n']) {
+        return Err(Error::Usage(format!(
+            "{name} holds a character cmd.exe cannot quote; use --format powershell or json"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
+/// dotenv: single quotes, read literally by python-dotenv and docker compose (`\'` escapes a
+/// quote).
+fn dotenv_quote(v: &str) -> String {
+    format!("'{}'", v.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 #[cfg(test)]
@@ -133,13 +277,15 @@ mod tests {
                     from: Some("env AWS_PROFILE".into()),
                 },
             ],
-            last_login: Some(LastLogin {
+            session: Some(SessionView {
                 username: "alice".into(),
                 groups: vec!["premium-users".into(), "beta".into()],
                 identity_id: "us-east-1:id".into(),
-                user_pool_id: "us-east-1_P".into(),
                 signed_in_at: "2026-01-01T00:00:00Z".into(),
-                credentials_expire: "2026-01-01T01:00:00Z".into(),
+                tokens_expire: "2026-01-01T01:00:00Z".into(),
+                tokens_live: true,
+                refresh_token: Some(TokenStore::File),
+                cached_credentials_expire: "2026-01-01T01:00:00Z".into(),
             }),
             credentials: Some(CredentialsView {
                 file: "/h/.aws/credentials".into(),
@@ -150,6 +296,75 @@ mod tests {
                 live: true,
             }),
         }
+    }
+
+    fn creds() -> CachedCredentials {
+        CachedCredentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: crate::secret::Secret::new("se/cr+et=".into()),
+            session_token: crate::secret::Secret::new("to'k\\en".into()),
+            expiration: 1_767_323_045,
+            issued_at: 1_767_319_445,
+        }
+    }
+
+    #[test]
+    fn credential_process_json_exactly() {
+        assert_eq!(
+            credential_process_json(&creds()),
+            "{\"AccessKeyId\":\"ASIAEXAMPLE\",\"Expiration\":\"2026-01-02T03:04:05Z\",\"SecretAccessKey\":\"se/cr+et=\",\"SessionToken\":\"to'k\\\\en\",\"Version\":1}\n"
+        );
+    }
+
+    #[test]
+    fn export_sh_exactly() {
+        assert_eq!(
+            export(ExportFormat::Sh, &creds(), "eu-west-1").unwrap(),
+            "export AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n\
+             export AWS_SECRET_ACCESS_KEY='se/cr+et='\n\
+             export AWS_SESSION_TOKEN='to'\\''k\\en'\n\
+             export AWS_REGION='eu-west-1'\n\
+             export AWS_DEFAULT_REGION='eu-west-1'\n\
+             export AWS_CREDENTIAL_EXPIRATION='2026-01-02T03:04:05Z'\n"
+        );
+    }
+
+    #[test]
+    fn export_other_shells_quote_their_way() {
+        let fish = export(ExportFormat::Fish, &creds(), "r").unwrap();
+        assert!(
+            fish.contains("set -gx AWS_SESSION_TOKEN 'to\\'k\\\\en'\n"),
+            "{fish}"
+        );
+        let ps = export(ExportFormat::Powershell, &creds(), "r").unwrap();
+        assert!(
+            ps.contains("$env:AWS_SESSION_TOKEN = 'to''k\\en'\n"),
+            "{ps}"
+        );
+        assert_eq!(powershell_quote("a\u{2019}b"), "'a\u{2019}\u{2019}b'");
+        let dotenv = export(ExportFormat::Dotenv, &creds(), "r").unwrap();
+        assert!(
+            dotenv.starts_with("AWS_ACCESS_KEY_ID='ASIAEXAMPLE'\n"),
+            "{dotenv}"
+        );
+        assert!(
+            dotenv.contains("AWS_SESSION_TOKEN='to\\'k\\\\en'\n"),
+            "{dotenv}"
+        );
+        assert!(export(ExportFormat::Cmd, &creds(), "r").is_ok());
+        let mut c = creds();
+        c.session_token = crate::secret::Secret::new("plain".into());
+        let cmd = export(ExportFormat::Cmd, &c, "r").unwrap();
+        assert!(
+            cmd.starts_with("set \"AWS_ACCESS_KEY_ID=ASIAEXAMPLE\"\r\n"),
+            "{cmd}"
+        );
+        c.session_token = crate::secret::Secret::new("50%".into());
+        assert!(export(ExportFormat::Cmd, &c, "r").is_err());
+        assert_eq!(
+            export(ExportFormat::Json, &creds(), "r").unwrap(),
+            credential_process_json(&creds())
+        );
     }
 
     #[test]
@@ -169,6 +384,9 @@ mod tests {
              signed in as       alice at 2026-01-01T00:00:00Z\n\
              groups             premium-users, beta\n\
              identity id        us-east-1:id\n\
+             tokens             live, expire 2026-01-01T01:00:00Z\n\
+             refresh token      in a 0600 file in the cache folder\n\
+             cached credentials expire 2026-01-01T01:00:00Z\n\
              credentials        ************2345 in /h/.aws/credentials: live, expires 2026-01-01T01:00:00Z (42 minutes left)\n"
         );
     }
@@ -176,11 +394,11 @@ mod tests {
     #[test]
     fn status_text_without_login_or_credentials() {
         let mut v = view();
-        v.last_login = None;
+        v.session = None;
         v.credentials = None;
         let text = v.text();
         assert!(text.ends_with(
-            "signed in as       (no sign-in recorded for this profile)\ncredentials        none in the credentials file\n"
+            "signed in as       (no session for this profile)\ncredentials        none in the credentials file\n"
         ));
     }
 
@@ -190,7 +408,8 @@ mod tests {
         assert_eq!(json["profile"], "dev");
         assert_eq!(json["settings"][0]["source"], "flag");
         assert_eq!(json["settings"][1]["value"], serde_json::Value::Null);
-        assert_eq!(json["last_login"]["groups"][0], "premium-users");
+        assert_eq!(json["session"]["groups"][0], "premium-users");
+        assert_eq!(json["session"]["refresh_token"], "file");
         assert_eq!(json["credentials"]["minutes_left"], 42);
         assert_eq!(json["credentials"]["live"], true);
     }

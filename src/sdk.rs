@@ -111,6 +111,15 @@ impl Service {
     }
 }
 
+/// Runs a future on a fresh single-threaded runtime (each command makes a few calls in a row).
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a current-thread runtime starts")
+        .block_on(future)
+}
+
 /// What an SDK call's failure was, once transport problems are told apart from answers.
 #[derive(Debug)]
 pub enum Failure {

@@ -30,6 +30,19 @@ impl<T> fmt::Debug for Secret<T> {
     }
 }
 
+/// Secrets are stored (in 0600 files) as their plain value.
+impl<T: serde::Serialize> serde::Serialize for Secret<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Secret<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Secret)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

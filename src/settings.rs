@@ -252,6 +252,26 @@ impl Settings {
     }
 }
 
+/// The profile: `--profile`, else `AWS_PROFILE`, else `default`; checked to be a safe name.
+pub fn resolve_profile(flag: Option<&str>) -> Result<Setting> {
+    let profile = match (flag, env_vars::get(env_vars::AWS_PROFILE)) {
+        (Some(p), _) => Setting {
+            value: p.to_owned(),
+            source: Source::Flag("--profile"),
+        },
+        (None, Some(p)) => Setting {
+            value: p,
+            source: Source::Env(env_vars::AWS_PROFILE),
+        },
+        (None, None) => Setting {
+            value: "default".into(),
+            source: Source::Default("no --profile or AWS_PROFILE"),
+        },
+    };
+    validate_profile(&profile.value)?;
+    Ok(profile)
+}
+
 /// Checks a value of the named setting against the shape AWS gives it; other settings pass.
 pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<()> {
     let (ok, what, expected): (fn(&str) -> bool, &str, &'static str) = match name {

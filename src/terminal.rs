@@ -11,6 +11,16 @@ pub fn interactive() -> bool {
     io::stdin().is_terminal() && io::stderr().is_terminal()
 }
 
+/// Whether the process has a controlling terminal to prompt on, even with stdin and stderr
+/// redirected (as under `credential_process`).
+pub fn has_tty() -> bool {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .is_ok()
+}
+
 /// Asks for a visible value on stderr, showing `current` as the default kept on Enter.
 pub fn ask(label: &str, current: Option<&str>) -> Result<Option<String>> {
     match current {

@@ -142,6 +142,96 @@ pub async fn sign_in(
     })
 }
 
+/// Exchanges a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH).
+///
+/// `username` must be the name the user signed in with (`cognito:username`): Cognito checks
+/// SECRET_HASH against it, not against the sub. A rotated refresh token comes back in
+/// [`Tokens::refresh_token`]; a rejected one is [`Error::RefreshRejected`].
+pub async fn refresh(
+    client: &Client,
+    app: &AppClient,
+    username: &str,
+    refresh_token: &Secret<String>,
+) -> Result<Tokens> {
+    let mut request = client
+        .initiate_auth()
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .client_id(&app.client_id)
+        .auth_parameters("REFRESH_TOKEN", refresh_token.expose());
+    if let Some(hash) = app.secret_hash(username) {
+        request = request.auth_parameters("SECRET_HASH", hash);
+    }
+    let out = request.send().await.map_err(|e| {
+        match explain(
+            sdk::classify(e, Service::UserPools, app.region()),
+            app,
+            username,
+        ) {
+            Error::NotAuthorized { message, .. } => Error::RefreshRejected(message),
+            other => other,
+        }
+    })?;
+    let result = out.authentication_result.ok_or_else(|| Error::Service {
+        operation: "InitiateAuth",
+        code: "IncompleteResponse".into(),
+        message: "the refresh answer has no tokens".into(),
+    })?;
+    tokens(result)
+}
+
+/// Revokes a refresh token (and the tokens issued from it), with the client secret if any.
+pub async fn revoke(
+    client: &Client,
+    app: &AppClient,
+    refresh_token: &Secret<String>,
+) -> Result<()> {
+    client
+        .revoke_token()
+        .token(refresh_token.expose())
+        .client_id(&app.client_id)
+        .set_client_secret(app.client_secret.as_ref().map(|s| s.expose().clone()))
+        .send()
+        .await
+        .map_err(|e| {
+            service_error(
+                "RevokeToken",
+                sdk::classify(e, Service::UserPools, app.region()),
+            )
+        })?;
+    Ok(())
+}
+
+/// Signs the user out of every device (GlobalSignOut with their access token).
+pub async fn global_sign_out(
+    client: &Client,
+    region: &str,
+    access_token: &Secret<String>,
+) -> Result<()> {
+    client
+        .global_sign_out()
+        .access_token(access_token.expose())
+        .send()
+        .await
+        .map_err(|e| {
+            service_error(
+                "GlobalSignOut",
+                sdk::classify(e, Service::UserPools, region),
+            )
+        })?;
+    Ok(())
+}
+
+fn service_error(operation: &'static str, failure: Failure) -> Error {
+    match failure {
+        Failure::Other(err) => err,
+        Failure::Service { code, message } => Error::Service {
+            operation,
+            code,
+            message,
+        },
+    }
+}
+
 fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
     let missing = |what: &str| Error::Service {
         operation: "InitiateAuth",

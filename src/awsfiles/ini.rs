@@ -179,6 +179,24 @@ impl Ini {
         removed
     }
 
+    /// Removes `section` if it holds no keys and nothing but blank lines, with the blank line
+    /// that separated it from the section above when it was the last one; whether it went.
+    pub fn remove_section_if_empty(&mut self, section: &str) -> bool {
+        let Some((start, end)) = self.section_range(section) else {
+            return false;
+        };
+        if self.kinds[start..end].iter().any(|k| *k != Kind::Blank) {
+            return false;
+        }
+        let mut from = start - 1;
+        if end == self.kinds.len() && from > 0 && self.kinds[from - 1] == Kind::Blank {
+            from -= 1;
+        }
+        self.lines.drain(from..end);
+        self.kinds.drain(from..end);
+        true
+    }
+
     /// Lines of the section body: from after its header to the next header.
     fn section_range(&self, name: &str) -> Option<(usize, usize)> {
         let header = self
@@ -354,6 +372,37 @@ mod tests {
         );
         assert_eq!(ini.to_text(), expected);
         assert_eq!(ini.remove("missing", &["k"]), 0);
+    }
+
+    #[test]
+    fn adding_then_removing_a_section_restores_the_file() {
+        // (A file that already ended with a blank line loses it: which blank line separated the
+        // section cannot be told afterwards.)
+        for original in [UGLY, "", "[a]\nk = v\n", "# only a comment"] {
+            let mut ini = Ini::parse(original).unwrap();
+            ini.set("ours", &[("k1", "v1"), ("k2", "v2")]);
+            assert_eq!(ini.remove("ours", &["k1", "k2"]), 2);
+            assert!(ini.remove_section_if_empty("ours"));
+            let restored = ini.to_text();
+            // A missing final newline had to be added to append after it.
+            let expected = if original.is_empty() || original.ends_with('\n') {
+                original.to_owned()
+            } else {
+                format!("{original}\n")
+            };
+            assert_eq!(restored, expected);
+        }
+    }
+
+    #[test]
+    fn a_section_with_anything_left_is_kept() {
+        let mut ini = Ini::parse("[a]\n# note\n[b]\nk = v\n").unwrap();
+        assert!(!ini.remove_section_if_empty("a"));
+        assert!(!ini.remove_section_if_empty("b"));
+        assert!(!ini.remove_section_if_empty("missing"));
+        let mut ini = Ini::parse("[a]\n\n[b]\nk = v\n").unwrap();
+        assert!(ini.remove_section_if_empty("a"));
+        assert_eq!(ini.to_text(), "[b]\nk = v\n");
     }
 
     #[test]

@@ -6,15 +6,23 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
+use crate::cache::CachedCredentials;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
-use crate::identity::AwsCredentials;
 use ini::Ini;
 use store::Locked;
 
 /// The expiry key saml2aws writes beside temporary credentials; botocore ignores it.
 pub const EXPIRES_KEY: &str = "x_security_token_expires";
+
+/// The keys cognito-auth writes into a credentials section.
+const OUR_KEYS: [&str; 4] = [
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_session_token",
+    EXPIRES_KEY,
+];
 
 /// Where the two AWS files are, after `AWS_SHARED_CREDENTIALS_FILE` and `AWS_CONFIG_FILE`.
 #[derive(Debug, Clone)]
@@ -67,26 +75,14 @@ impl AwsFiles {
     pub fn write_login(
         &self,
         profile: &str,
-        creds: &AwsCredentials,
+        creds: &CachedCredentials,
         region: &str,
         force: bool,
     ) -> Result<()> {
         let lock = Locked::acquire(&self.credentials)?;
         let mut ini = parse(&self.credentials, &lock.read()?)?;
         check_not_long_term(&ini, &self.credentials, profile, force)?;
-        let expires = creds
-            .expiration
-            .fmt(aws_smithy_types::date_time::Format::DateTime)
-            .unwrap_or_default();
-        ini.set(
-            profile,
-            &[
-                ("aws_access_key_id", &creds.access_key_id),
-                ("aws_secret_access_key", creds.secret_access_key.expose()),
-                ("aws_session_token", creds.session_token.expose()),
-                (EXPIRES_KEY, &expires),
-            ],
-        );
+        set_credentials(&mut ini, profile, creds);
         // A config file that cannot be edited must stop us before the credentials are written.
         let config_lock = Locked::acquire(&self.config)?;
         let mut config = parse(&self.config, &config_lock.read()?)?;
@@ -94,6 +90,72 @@ impl AwsFiles {
         drop(lock);
         let section = config_section(&config, profile);
         config.set(&section, &[("region", region)]);
+        config_lock.write(&config.to_text())
+    }
+
+    /// After a silent refresh: rewrites `[profile]` of the credentials file if it holds
+    /// credentials we wrote (marked by [`EXPIRES_KEY`]), so `--profile` users see them too.
+    /// A file we cannot parse is left alone; the refresh itself succeeded.
+    pub fn update_if_ours(&self, profile: &str, creds: &CachedCredentials) -> Result<()> {
+        let lock = Locked::acquire(&self.credentials)?;
+        let Ok(mut ini) = Ini::parse(&lock.read()?) else {
+            return Ok(());
+        };
+        if ini.get(profile, EXPIRES_KEY).is_none() {
+            return Ok(());
+        }
+        set_credentials(&mut ini, profile, creds);
+        lock.write(&ini.to_text())
+    }
+
+    /// Removes the temporary credentials we wrote into `[profile]` (and the section, if nothing
+    /// else is left in it). Long-term keys are left alone. Returns whether anything went.
+    pub fn remove_ours(&self, profile: &str) -> Result<bool> {
+        let lock = Locked::acquire(&self.credentials)?;
+        let mut ini = parse(&self.credentials, &lock.read()?)?;
+        let ours = ini.get(profile, EXPIRES_KEY).is_some()
+            || ini.get(profile, "aws_session_token").is_some();
+        if !ours {
+            return Ok(false);
+        }
+        ini.remove(profile, &OUR_KEYS);
+        ini.remove_section_if_empty(profile);
+        lock.write(&ini.to_text())?;
+        Ok(true)
+    }
+
+    /// Whether the profile's section of the config file runs a `credential_process`.
+    pub fn uses_credential_process(&self, profile: &str) -> Result<bool> {
+        let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        Ok(config
+            .get(&config_section(&config, profile), "credential_process")
+            .is_some())
+    }
+
+    /// Points the profile at `command` with `credential_process` (plus its region), and takes
+    /// our static keys for it out of the credentials file, where they would shadow it.
+    pub fn set_credential_process(
+        &self,
+        profile: &str,
+        command: &str,
+        region: &str,
+        force: bool,
+    ) -> Result<()> {
+        let lock = Locked::acquire(&self.credentials)?;
+        let mut creds = parse(&self.credentials, &lock.read()?)?;
+        check_not_long_term(&creds, &self.credentials, profile, force)?;
+        let config_lock = Locked::acquire(&self.config)?;
+        let mut config = parse(&self.config, &config_lock.read()?)?;
+        if creds.remove(profile, &OUR_KEYS) > 0 {
+            creds.remove_section_if_empty(profile);
+            lock.write(&creds.to_text())?;
+        }
+        drop(lock);
+        let section = config_section(&config, profile);
+        config.set(
+            &section,
+            &[("credential_process", command), ("region", region)],
+        );
         config_lock.write(&config.to_text())
     }
 
@@ -111,6 +173,18 @@ impl AwsFiles {
                 .and_then(|v| clock::parse_rfc3339(&v)),
         }))
     }
+}
+
+fn set_credentials(ini: &mut Ini, profile: &str, creds: &CachedCredentials) {
+    ini.set(
+        profile,
+        &[
+            ("aws_access_key_id", &creds.access_key_id),
+            ("aws_secret_access_key", creds.secret_access_key.expose()),
+            ("aws_session_token", creds.session_token.expose()),
+            (EXPIRES_KEY, &clock::rfc3339(creds.expiration)),
+        ],
+    );
 }
 
 /// The config file's section for a profile: `[default]` or `[profile NAME]`, reusing an existing

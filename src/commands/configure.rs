@@ -1,5 +1,6 @@
 //! `cognito-auth configure`: save a profile's settings in our config file.
 
+use crate::awsfiles::AwsFiles;
 use crate::cli::ConfigureArgs;
 use crate::env_vars;
 use crate::error::{Error, Result};
@@ -30,7 +31,8 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         || args.region.is_some()
         || args.username.is_some()
         || args.client_secret_stdin
-        || args.no_client_secret;
+        || args.no_client_secret
+        || args.credential_process;
 
     let mut values = [
         ("user_pool_id", args.user_pool_id),
@@ -114,7 +116,67 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         Some(None) => changes.push(("client_secret", None)),
         None => {}
     }
-    settings::save_profile(&path, &profile, &changes)?;
-    eprintln!("Saved profile `{profile}` in {}.", path.display());
+    if !changes.is_empty() {
+        settings::save_profile(&path, &profile, &changes)?;
+        eprintln!("Saved profile `{profile}` in {}.", path.display());
+    }
+    if args.credential_process {
+        use_credential_process(&profile, args.force)?;
+    }
     Ok(())
+}
+
+/// Points the AWS profile at `<this binary> credential-process --profile P`.
+fn use_credential_process(profile: &str, force: bool) -> Result<()> {
+    let settings = Settings::resolve(&Flags {
+        profile: Some(profile.to_owned()),
+        ..Flags::default()
+    })?;
+    settings.user_pool_id()?;
+    let region = settings
+        .region
+        .as_ref()
+        .map(|r| r.value.clone())
+        .unwrap_or_default();
+    let exe = std::env::current_exe().map_err(|e| Error::io("current executable", e))?;
+    let command = format!(
+        "{} credential-process --profile {profile}",
+        quote_for_botocore(&exe.to_string_lossy())
+    );
+    let files = AwsFiles::locate()?;
+    files.set_credential_process(profile, &command, &region, force)?;
+    eprintln!(
+        "Profile [{profile}] in {} now runs: {command}",
+        files.config.display()
+    );
+    Ok(())
+}
+
+/// botocore splits `credential_process` like a POSIX shell: quote a path with spaces.
+fn quote_for_botocore(path: &str) -> String {
+    if path
+        .chars()
+        .any(|c| c.is_whitespace() || "\"'\\$`".contains(c))
+    {
+        format!("\"{}\"", path.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        path.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(
+            quote_for_botocore("/usr/local/bin/cognito-auth"),
+            "/usr/local/bin/cognito-auth"
+        );
+        assert_eq!(
+            quote_for_botocore("/Users/A B/bin/cognito-auth"),
+            "\"/Users/A B/bin/cognito-auth\""
+        );
+    }
 }

@@ -1,5 +1,58 @@
 //! One module per subcommand: resolve settings, call the core, print.
 
 pub mod configure;
+pub mod credential_process;
+pub mod exec;
+pub mod export;
 pub mod login;
+pub mod logout;
 pub mod status;
+pub mod token;
+
+use crate::awsfiles::AwsFiles;
+use crate::cache::Session;
+use crate::error::{Error, Result};
+use crate::session::{self, Want};
+use crate::settings::{self, Flags, Settings};
+use crate::terminal;
+
+/// A live session for the profile (`--profile`, else `AWS_PROFILE`, else `default`), refreshed
+/// if needed. When only a password would do and the process has a terminal, it asks on
+/// /dev/tty and signs in again; without one it fails at once and never reads stdin.
+pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, Session)> {
+    let profile = settings::resolve_profile(profile_flag)?.value;
+    let settings_of = || {
+        Settings::resolve(&Flags {
+            profile: Some(profile.clone()),
+            ..Flags::default()
+        })
+    };
+    let min_ttl = session::min_ttl()?;
+    match session::ensure(&profile, want, min_ttl, |s| {
+        Ok(login::app_for_session(Some(&settings_of()?), s))
+    }) {
+        Err(Error::LoginRequired { reason, .. }) if terminal::has_tty() => {
+            let settings = settings_of()?;
+            let cached = session::cached_username(&profile);
+            let Some(username) =
+                cached.or_else(|| settings.username.as_ref().map(|s| s.value.clone()))
+            else {
+                return Err(Error::LoginRequired { profile, reason });
+            };
+            eprintln!(
+                "cognito-auth: {reason}; signing {username} in to profile `{profile}` again."
+            );
+            let password = terminal::ask_secret(&format!("Password for {username}"))?;
+            let session = login::sign_in(
+                &settings,
+                &AwsFiles::locate()?,
+                &username,
+                &password,
+                false,
+                true,
+            )?;
+            Ok((profile, session))
+        }
+        other => other.map(|s| (profile, s)),
+    }
+}

@@ -6,7 +6,7 @@ use crate::cache;
 use crate::cli::StatusArgs;
 use crate::clock;
 use crate::error::Result;
-use crate::output::{self, CredentialsView, SettingView, StatusView};
+use crate::output::{self, CredentialsView, SessionView, SettingView, StatusView};
 use crate::settings::{Flags, Setting, Settings};
 
 /// Prints the report; returns whether the profile holds live credentials.
@@ -58,7 +58,7 @@ pub fn run(args: StatusArgs) -> Result<bool> {
     let view = StatusView {
         profile: profile.clone(),
         settings: settings_view,
-        last_login: cache::load_login(&profile)?,
+        session: cache::load(&profile)?.map(|s| SessionView::new(&s, now)),
         credentials,
     };
     output::stdout(&if args.json { view.json() } else { view.text() })?;

@@ -38,8 +38,8 @@ fn after_login_status_shows_user_groups_identity_and_time_left() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["last_login"]["username"], ALICE);
-    assert_eq!(json["last_login"]["groups"][0], "premium-users");
+    assert_eq!(json["session"]["username"], ALICE);
+    assert_eq!(json["session"]["groups"][0], "premium-users");
     assert_eq!(json["credentials"]["live"], true);
     assert_eq!(json["credentials"]["temporary"], true);
 }

@@ -293,13 +293,23 @@ impl Sandbox {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
-    /// The binary, with nothing inherited but PATH: no `AWS_*` or `COGNITO_*` from outside.
+    /// The binary, with nothing inherited but PATH: no `AWS_*` or `COGNITO_*` from outside, no
+    /// OS keyring, and no controlling terminal (its own session), so nothing can prompt.
     pub fn std_cmd(&self) -> Command {
+        use std::os::unix::process::CommandExt;
         let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cognito-auth"));
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
+            .env("COGNITO_AUTH_KEYRING", "off")
             .env("AWS_ENDPOINT_URL", &self.endpoint);
+        // SAFETY: setsid is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
         }

@@ -1,0 +1,77 @@
+//! `cognito-auth logout`: revoke the refresh token (and with `--global` sign out everywhere),
+//! then remove the session, the refresh token and our credentials in the profile. Local state
+//! goes even when the server cannot be reached; the user is told what was not revoked.
+
+use crate::auth;
+use crate::awsfiles::AwsFiles;
+use crate::cache::SessionLock;
+use crate::cli::LogoutArgs;
+use crate::error::Result;
+use crate::keystore;
+use crate::sdk;
+use crate::settings::{self, Flags, Settings};
+
+/// Signs the profile out; signing out when signed out is success.
+pub fn run(args: LogoutArgs) -> Result<()> {
+    let profile = settings::resolve_profile(args.profile.profile.as_deref())?.value;
+    let lock = SessionLock::acquire(&profile)?;
+    let session = lock.load()?;
+    let mut done = Vec::new();
+    let mut warnings = Vec::new();
+
+    if let Some(session) = &session {
+        // A broken config must not keep anyone signed in: without settings, no client secret.
+        let settings = Settings::resolve(&Flags {
+            profile: Some(profile.clone()),
+            ..Flags::default()
+        });
+        let app = super::login::app_for_session(settings.as_ref().ok(), session);
+        let idp = sdk::user_pools(app.region());
+        let token = match session.refresh_token {
+            Some(store) => keystore::load(&profile, store)?,
+            None => None,
+        };
+        if let Some(token) = token {
+            match sdk::block_on(auth::revoke(&idp, &app, &token)) {
+                Ok(()) => done.push("revoked the refresh token".to_owned()),
+                Err(e) => warnings.push(format!("the refresh token was not revoked: {e}")),
+            }
+        }
+        if args.global {
+            match sdk::block_on(auth::global_sign_out(
+                &idp,
+                app.region(),
+                &session.access_token,
+            )) {
+                Ok(()) => done.push(format!("signed {} out on every device", session.username)),
+                Err(e) => warnings.push(format!(
+                    "{} was not signed out globally: {e}",
+                    session.username
+                )),
+            }
+        }
+    }
+    keystore::delete(&profile)?;
+    let had_session = lock.delete()?;
+    let files = AwsFiles::locate()?;
+    match files.remove_ours(&profile) {
+        Ok(true) => done.push(format!(
+            "removed the credentials of [{profile}] from {}",
+            files.credentials.display()
+        )),
+        Ok(false) => {}
+        Err(e) => warnings.push(format!("the credentials file was left as it is: {e}")),
+    }
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if had_session {
+        done.push("deleted the cached session".into());
+    }
+    if done.is_empty() {
+        eprintln!("Profile `{profile}` was not signed in; nothing to do.");
+    } else {
+        eprintln!("Signed out of profile `{profile}`: {}.", done.join(", "));
+    }
+    Ok(())
+}

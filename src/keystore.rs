@@ -1,0 +1,68 @@
+//! Where refresh tokens live: the OS keyring (macOS Keychain, Windows Credential Manager, the
+//! Secret Service on Linux) when one answers, else a 0600 file in the cache folder.
+//! `COGNITO_AUTH_KEYRING=off` skips the keyring (the tests use it so they never touch yours).
+
+use crate::awsfiles::store::{self, Locked};
+use crate::cache::{self, TokenStore};
+use crate::env_vars;
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+
+const SERVICE: &str = "cognito-auth";
+
+fn keyring_enabled() -> bool {
+    !env_vars::get(env_vars::COGNITO_AUTH_KEYRING).is_some_and(|v| {
+        matches!(
+            v.to_ascii_lowercase().as_str(),
+            "off" | "0" | "false" | "no" | "file"
+        )
+    })
+}
+
+fn entry(profile: &str) -> Option<keyring::Entry> {
+    keyring_enabled()
+        .then(|| keyring::Entry::new(SERVICE, profile).ok())
+        .flatten()
+}
+
+/// Saves a profile's refresh token; says where it went. The other place is cleared, so only
+/// one copy exists.
+pub fn save(profile: &str, token: &Secret<String>) -> Result<TokenStore> {
+    let path = cache::profile_file(profile, "refresh")?;
+    if let Some(entry) = entry(profile)
+        && entry.set_password(token.expose()).is_ok()
+    {
+        remove_file(&path)?;
+        return Ok(TokenStore::Keyring);
+    }
+    Locked::acquire(&path)?.write(token.expose())?;
+    Ok(TokenStore::File)
+}
+
+/// The profile's refresh token from where the session says it is.
+pub fn load(profile: &str, from: TokenStore) -> Result<Option<Secret<String>>> {
+    match from {
+        TokenStore::Keyring => Ok(entry(profile)
+            .and_then(|e| e.get_password().ok())
+            .map(Secret::new)),
+        TokenStore::File => {
+            let text = store::read_or_empty(&cache::profile_file(profile, "refresh")?)?;
+            Ok((!text.is_empty()).then(|| Secret::new(text)))
+        }
+    }
+}
+
+/// Deletes the profile's refresh token wherever it is.
+pub fn delete(profile: &str) -> Result<()> {
+    if let Some(entry) = entry(profile) {
+        let _ = entry.delete_credential();
+    }
+    remove_file(&cache::profile_file(profile, "refresh")?)
+}
+
+fn remove_file(path: &std::path::Path) -> Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
+        _ => Ok(()),
+    }
+}
