@@ -35,7 +35,13 @@ pub fn run(args: LoginArgs) -> Result<()> {
         }
     }
 
-    let username = match settings.username.as_ref().map(|s| s.value.clone()) {
+    // The user of the profile's last session is the natural default for signing in again.
+    let known = settings
+        .username
+        .as_ref()
+        .map(|s| s.value.clone())
+        .or_else(|| session::cached_username(&profile));
+    let username = match known {
         Some(u) => u,
         None if terminal::interactive() => terminal::ask("Username", None)?
             .ok_or_else(|| Error::Usage("no username given".into()))?,

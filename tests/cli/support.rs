@@ -289,6 +289,32 @@ impl Sandbox {
         }
     }
 
+    /// Our cache folder under the sandbox's HOME, where `dirs::cache_dir` puts it.
+    pub fn cache_dir(&self) -> PathBuf {
+        if cfg!(target_os = "macos") {
+            self.path("Library/Caches/cognito-auth")
+        } else {
+            self.path(".cache/cognito-auth")
+        }
+    }
+
+    /// The profile's session file.
+    pub fn session_file(&self, profile: &str) -> PathBuf {
+        self.cache_dir().join(format!("profiles/{profile}.json"))
+    }
+
+    /// The profile's session as JSON.
+    pub fn session(&self, profile: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.session_file(profile)).unwrap()).unwrap()
+    }
+
+    /// Rewrites the profile's session, to stand in for time passing.
+    pub fn edit_session(&self, profile: &str, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut session = self.session(profile);
+        edit(&mut session);
+        std::fs::write(self.session_file(profile), session.to_string()).unwrap();
+    }
+
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
@@ -402,6 +428,14 @@ pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
         })
         .filter(|body| body.to_string().contains(needle))
         .collect()
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 /// Mode bits of a path.
