@@ -2,7 +2,9 @@
 
 Prints: median login wall time over N runs, the network floor (the same three calls,
 InitiateAuth, GetId, GetCredentialsForIdentity, made raw over one keep-alive connection from
-one warm process), their ratio, the peak RSS of a login, and the cold `--help` time.
+one warm process), their ratio, the peak RSS of a login, the cold `--help` time, the median
+and p95 of `credential-process` on a live cache over 100 runs minus a bare process start
+(`/bin/true`), and how long 20 concurrent callers take when they find the cache stale.
 Usage: bench.py BINARY ENDPOINT USER_POOL_ID CLIENT_ID CLIENT_SECRET IDENTITY_POOL_ID [RUNS]
 """
 import base64
@@ -25,6 +27,7 @@ user, password = "alice-premium", "AlicePass123"
 
 home = tempfile.mkdtemp()
 env = {"PATH": os.environ["PATH"], "HOME": home, "AWS_ENDPOINT_URL": endpoint,
+       "COGNITO_AUTH_CACHE_DIR": os.path.join(home, "cache"), "COGNITO_AUTH_KEYRING": "off",
        "COGNITO_USER_POOL_ID": pool, "COGNITO_CLIENT_ID": client,
        "COGNITO_CLIENT_SECRET": secret, "COGNITO_IDENTITY_POOL_ID": ipool,
        "COGNITO_PASSWORD": password}
@@ -84,6 +87,33 @@ for _ in range(max(runs, 20)):
     subprocess.run([binary, "--help"], env=env, check=True, stdout=subprocess.DEVNULL)
     helps.append(time.perf_counter() - t)
 
+def timed(argv, n):
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(argv, env=env, check=True, stdout=subprocess.DEVNULL)
+        out.append(time.perf_counter() - t)
+    return sorted(out)
+
+
+login()  # a fresh session for the credential-process figures
+cp = timed([binary, "credential-process", "--profile", "bench"], 100)
+bare = timed(["/bin/true"], 100)
+p95 = lambda xs: xs[int(len(xs) * 0.95) - 1]
+
+session_path = os.path.join(home, "cache", "profiles", "bench.json")
+with open(session_path) as f:
+    session = json.load(f)
+session["credentials"]["issued_at"] = int(time.time()) - 3000
+session["credentials"]["expiration"] = int(time.time()) + 60
+with open(session_path, "w") as f:
+    json.dump(session, f)
+t = time.perf_counter()
+procs = [subprocess.Popen([binary, "credential-process", "--profile", "bench"], env=env,
+                          stdout=subprocess.DEVNULL) for _ in range(20)]
+assert all(p.wait() == 0 for p in procs)
+stale_total = time.perf_counter() - t
+
 ms = lambda s: f"{s * 1000:.1f} ms"
 login_median, floor_median = statistics.median(times), statistics.median(floor)
 print(f"login median over {runs} runs:     {ms(login_median)}  (min {ms(min(times))}, max {ms(max(times))})")
@@ -91,3 +121,8 @@ print(f"network floor (3 raw calls):     {ms(floor_median)}  (min {ms(min(floor)
 print(f"ratio login / floor:             {login_median / floor_median:.2f}x  (target <= 2x)")
 print(f"peak RSS of a login:             {rss_kib / 1024:.1f} MiB  (target < 25 MiB)")
 print(f"--help median over {len(helps)} runs:     {ms(statistics.median(helps))}  (target < 5 ms)")
+bare_median = statistics.median(bare)
+print(f"bare process start (/bin/true):  {ms(bare_median)} median")
+print(f"credential-process, live cache:  median {ms(statistics.median(cp))}, p95 {ms(p95(cp))} over 100 runs")
+print(f"  minus a bare process start:    median {ms(statistics.median(cp) - bare_median)}, p95 {ms(p95(cp) - bare_median)}  (target < 2 ms)")
+print(f"20 concurrent stale callers:     {ms(stale_total)} in total (one refresh, 19 reuse it)")
