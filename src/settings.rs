@@ -146,21 +146,7 @@ impl Files {
 impl Settings {
     /// Resolves every setting of the profile named by the flags (or `AWS_PROFILE`, or `default`).
     pub fn resolve(flags: &Flags) -> Result<Self> {
-        let profile = match (&flags.profile, env_vars::get(env_vars::AWS_PROFILE)) {
-            (Some(p), _) => Setting {
-                value: p.clone(),
-                source: Source::Flag("--profile"),
-            },
-            (None, Some(p)) => Setting {
-                value: p,
-                source: Source::Env(env_vars::AWS_PROFILE),
-            },
-            (None, None) => Setting {
-                value: "default".into(),
-                source: Source::Default("no --profile or AWS_PROFILE"),
-            },
-        };
-        validate_profile(&profile.value)?;
+        let profile = resolve_profile(flags.profile.as_deref())?;
         let config_path = config_path()?;
         let files = Files {
             ours: awsfiles::parse(&config_path, &store::read_or_empty(&config_path)?)?,
