@@ -475,12 +475,9 @@ fn the_aws_sdk_resolves_the_profile_through_credential_process() {
     // boto3 (installed with moto) runs our binary as its credential_process.
     let python = std::env::var("MOTO_PYTHON")
         .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
-    let out = std::process::Command::new(&python)
+    let out = sb
+        .sandboxed(&python)
         .args(["-c", "import boto3; c = boto3.Session(profile_name='dev').get_credentials().get_frozen_credentials(); print(c.access_key, c.token)"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", sb.home.path())
-        .env("COGNITO_AUTH_KEYRING", "off")
         .output()
         .unwrap();
     assert!(
@@ -503,4 +500,51 @@ fn the_aws_sdk_resolves_the_profile_through_credential_process() {
             "gets its credentials through credential_process",
         ));
     assert!(!sb.read(".aws/credentials").contains("[dev]"));
+}
+
+/// With a terminal, credential_process asks for the password on /dev/tty (never stdin) when the
+/// session cannot be refreshed. util-linux `script` gives the command a terminal of its own.
+#[cfg(target_os = "linux")]
+#[test]
+fn credential_process_asks_on_the_terminal_when_it_has_one() {
+    let pool = Pool::new();
+    let sb = signed_in(&pool, false);
+    age_tokens(&sb);
+    std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), "garbage").unwrap();
+    let sign_ins = recorded("InitiateAuth", &pool.public_client_id).len();
+    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
+    let out = sb
+        .sandboxed("script")
+        .args([
+            "-qec",
+            &format!("{} credential-process --profile dev", bin.display()),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{ALICE_PASSWORD}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("Password for alice-premium"), "{text}");
+    assert!(text.contains("\"Version\":1"), "{text}");
+    let flows: Vec<Value> = recorded("InitiateAuth", &pool.public_client_id)
+        .into_iter()
+        .map(|b| b["AuthFlow"].clone())
+        .collect();
+    assert_eq!(
+        flows.len(),
+        sign_ins + 2,
+        "a refused refresh, then a password sign-in"
+    );
+    assert_eq!(flows.last().unwrap(), "USER_PASSWORD_AUTH");
 }

@@ -322,8 +322,13 @@ impl Sandbox {
     /// The binary, with nothing inherited but PATH: no `AWS_*` or `COGNITO_*` from outside, no
     /// OS keyring, and no controlling terminal (its own session), so nothing can prompt.
     pub fn std_cmd(&self) -> Command {
+        self.sandboxed(assert_cmd::cargo::cargo_bin("cognito-auth"))
+    }
+
+    /// Any program with the sandbox's environment, in a session of its own.
+    pub fn sandboxed(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         use std::os::unix::process::CommandExt;
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("cognito-auth"));
+        let mut cmd = Command::new(program);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
