@@ -548,3 +548,58 @@ fn credential_process_asks_on_the_terminal_when_it_has_one() {
     );
     assert_eq!(flows.last().unwrap(), "USER_PASSWORD_AUTH");
 }
+
+/// RevokeToken against cognito-local, which implements it (moto answers HTTP 500); the identity
+/// pool stays on moto through the per-service endpoint variable.
+#[test]
+fn logout_revokes_the_refresh_token_where_the_server_implements_it() {
+    let pool = LocalPool::new();
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &cognito_local().endpoint,
+    );
+    sb.cmd()
+        .args([
+            "configure",
+            "--profile",
+            "dev",
+            "--user-pool-id",
+            &pool.user_pool_id,
+        ])
+        .args([
+            "--client-id",
+            &pool.client_id,
+            "--identity-pool-id",
+            &pool.identity_pool_id,
+        ])
+        .args(["--region", "us-east-1"])
+        .assert()
+        .success();
+    sb.login("dev", ALICE, ALICE_PASSWORD).success();
+    // The refresh token works while signed in...
+    age_tokens(&sb);
+    credential_process(&sb);
+    let session = std::fs::read(sb.session_file("dev")).unwrap();
+    let refresh = std::fs::read(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
+    sb.cmd()
+        .args(["logout", "--profile", "dev"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not())
+        .stderr(predicate::str::contains(
+            "Signed out of profile `dev`: revoked the refresh token",
+        ));
+    // ...and not after logout, even from a copy of the session.
+    std::fs::write(sb.session_file("dev"), session).unwrap();
+    std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), refresh).unwrap();
+    age_tokens(&sb);
+    sb.cmd()
+        .args(["credential-process", "--profile", "dev"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "the refresh token was refused (User not authorized)",
+        ));
+}

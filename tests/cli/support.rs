@@ -18,63 +18,102 @@ pub const BOB_TEMP_PASSWORD: &str = "TempPass123!";
 pub const CAROL: &str = "carol-unconfirmed";
 pub const CAROL_PASSWORD: &str = "CarolPass123";
 
-pub struct Moto {
+/// An emulator the tests started: its endpoint, alive as long as the test process.
+pub struct Emulator {
     pub endpoint: String,
-    pub recording: PathBuf,
     // Held open for the life of the test process; its closing stops the server.
     _stdin: Mutex<ChildStdin>,
     _child: Mutex<Child>,
     _dir: tempfile::TempDir,
 }
 
-/// The shared moto server, started on first use.
-pub fn moto() -> &'static Moto {
-    static MOTO: OnceLock<Moto> = OnceLock::new();
-    MOTO.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let python = std::env::var("MOTO_PYTHON")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| {
-                let venv = root.join(".venv/bin/python");
-                if venv.exists() {
-                    venv
-                } else {
-                    PathBuf::from("python3")
-                }
-            });
-        let dir = tempfile::tempdir().unwrap();
-        let recording = dir.path().join("requests.jsonl");
-        let mut child = Command::new(&python)
-            .arg(root.join("tests/support/moto_server.py"))
-            .env("MOTO_ENABLE_RECORDING", "True")
-            .env("MOTO_RECORDER_FILEPATH", &recording)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start moto with {}: {e}; run scripts/test.sh",
-                    python.display()
-                )
-            });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port: u16 = line.trim().parse().unwrap_or_else(|_| {
+/// Starts `tests/support/<script>` with the venv's python; the script prints the port.
+fn start_emulator(
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &std::ffi::OsStr)],
+    dir: tempfile::TempDir,
+) -> Emulator {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var("MOTO_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            let venv = root.join(".venv/bin/python");
+            if venv.exists() {
+                venv
+            } else {
+                PathBuf::from("python3")
+            }
+        });
+    let mut child = Command::new(&python)
+        .arg(root.join("tests/support").join(script))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
             panic!(
-                "moto did not start (is `moto[server]` installed for {}?)",
+                "cannot start {script} with {}: {e}; run scripts/test.sh",
                 python.display()
             )
         });
-        Moto {
-            endpoint: format!("http://127.0.0.1:{port}"),
-            recording,
-            _stdin: Mutex::new(child.stdin.take().unwrap()),
-            _child: Mutex::new(child),
-            _dir: dir,
-        }
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line.trim().parse().unwrap_or_else(|_| {
+        panic!("{script} did not start; run scripts/test.sh to install the emulators")
+    });
+    Emulator {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _stdin: Mutex::new(child.stdin.take().unwrap()),
+        _child: Mutex::new(child),
+        _dir: dir,
+    }
+}
+
+/// The shared moto server, started on first use, recording every request it receives.
+pub fn moto() -> &'static Emulator {
+    static MOTO: OnceLock<Emulator> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let recording = dir.path().join("requests.jsonl");
+        let _ = RECORDING.set(recording.clone());
+        start_emulator(
+            "moto_server.py",
+            &[],
+            &[
+                ("MOTO_ENABLE_RECORDING", "True".as_ref()),
+                ("MOTO_RECORDER_FILEPATH", recording.as_os_str()),
+            ],
+            dir,
+        )
+    })
+}
+
+static RECORDING: OnceLock<PathBuf> = OnceLock::new();
+
+/// The shared cognito-local server (user pools only; it implements RevokeToken), started on
+/// first use from `COGNITO_LOCAL_JS` or `./.emulators`.
+pub fn cognito_local() -> &'static Emulator {
+    static LOCAL: OnceLock<Emulator> = OnceLock::new();
+    LOCAL.get_or_init(|| {
+        let js = std::env::var("COGNITO_LOCAL_JS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(".emulators/node_modules/cognito-local/lib/bin/start.js")
+            });
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_owned();
+        start_emulator(
+            "cognito_local.py",
+            &[js.as_os_str(), data.as_os_str()],
+            &[],
+            dir,
+        )
     })
 }
 
@@ -88,9 +127,13 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 }
 
 async fn admin_config() -> aws_config::SdkConfig {
+    admin_config_at(&moto().endpoint).await
+}
+
+async fn admin_config_at(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
-        .endpoint_url(&moto().endpoint)
+        .endpoint_url(endpoint)
         .credentials_provider(idp::config::Credentials::new(
             "test", "test", None, None, "tests",
         ))
@@ -234,6 +277,79 @@ impl Pool {
                 secret_client_id: confidential.client_id.unwrap(),
                 client_secret: confidential.client_secret.unwrap(),
                 identity_pool_id: identity_pool.identity_pool_id,
+            }
+        })
+    }
+}
+
+/// A user pool in cognito-local with a public app client and alice (confirmed), and a moto
+/// identity pool that trusts it (cognito-local has no identity pools; moto checks no token).
+pub struct LocalPool {
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub identity_pool_id: String,
+}
+
+impl LocalPool {
+    pub fn new() -> LocalPool {
+        block_on(async {
+            let c = idp::Client::new(&admin_config_at(&cognito_local().endpoint).await);
+            let pool_id = c
+                .create_user_pool()
+                .pool_name(format!("local-{}", unique()))
+                .send()
+                .await
+                .unwrap()
+                .user_pool
+                .unwrap()
+                .id
+                .unwrap();
+            let client_id = c
+                .create_user_pool_client()
+                .user_pool_id(&pool_id)
+                .client_name("cli")
+                .send()
+                .await
+                .unwrap()
+                .user_pool_client
+                .unwrap()
+                .client_id
+                .unwrap();
+            c.admin_create_user()
+                .user_pool_id(&pool_id)
+                .username(ALICE)
+                .temporary_password("TempPass123!")
+                .message_action(idp::types::MessageActionType::Suppress)
+                .send()
+                .await
+                .unwrap();
+            c.admin_set_user_password()
+                .user_pool_id(&pool_id)
+                .username(ALICE)
+                .password(ALICE_PASSWORD)
+                .permanent(true)
+                .send()
+                .await
+                .unwrap();
+            let ci = identity::Client::new(&admin_config().await);
+            let identity_pool_id = ci
+                .create_identity_pool()
+                .identity_pool_name(format!("local_{}", unique()))
+                .allow_unauthenticated_identities(false)
+                .cognito_identity_providers(
+                    identity::types::CognitoIdentityProvider::builder()
+                        .provider_name(format!("cognito-idp.local.amazonaws.com/{pool_id}"))
+                        .client_id(&client_id)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap()
+                .identity_pool_id;
+            LocalPool {
+                user_pool_id: pool_id,
+                client_id,
+                identity_pool_id,
             }
         })
     }
@@ -411,7 +527,8 @@ impl Sandbox {
 /// The requests moto recorded for operation `target` (e.g. `InitiateAuth`) whose JSON body
 /// mentions `needle`.
 pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(&moto().recording).unwrap_or_default();
+    moto();
+    let text = std::fs::read_to_string(RECORDING.get().unwrap()).unwrap_or_default();
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter(|entry| {
