@@ -3,7 +3,7 @@
 
 use crate::auth::{self, AppClient, Prompt, jwt};
 use crate::awsfiles::AwsFiles;
-use crate::cache::{CachedCredentials, Session, SessionLock};
+use crate::cache::{self, CachedCredentials, Session, SessionLock};
 use crate::cli::LoginArgs;
 use crate::clock;
 use crate::env_vars;
@@ -13,7 +13,7 @@ use crate::keystore;
 use crate::sdk;
 use crate::secret::Secret;
 use crate::session::{self, Want};
-use crate::settings::{Flags, Settings};
+use crate::settings::{Flags, Setting, Settings};
 use crate::terminal;
 
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
@@ -69,6 +69,18 @@ pub fn run(args: LoginArgs) -> Result<()> {
 fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
     let profile = &settings.profile.value;
     let wanted_user = settings.username.as_ref().map(|s| s.value.as_str());
+    if let Some(cached) = cache::load(profile)? {
+        let differs = |s: &Option<Setting>, v: &str| s.as_ref().is_some_and(|s| s.value != v);
+        if differs(&settings.user_pool_id, &cached.user_pool_id)
+            || differs(&settings.client_id, &cached.client_id)
+            || differs(&settings.identity_pool_id, &cached.identity_pool_id)
+        {
+            return Err(Error::LoginRequired {
+                profile: profile.clone(),
+                reason: "the profile's settings changed since the last sign-in".into(),
+            });
+        }
+    }
     let min_ttl = session::min_ttl()?;
     let session = session::ensure(profile, Want::Credentials, min_ttl, |s| {
         Ok(app_for_session(Some(settings), s))

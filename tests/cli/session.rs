@@ -603,3 +603,22 @@ fn logout_revokes_the_refresh_token_where_the_server_implements_it() {
             "the refresh token was refused (User not authorized)",
         ));
 }
+
+#[test]
+fn login_after_reconfiguring_signs_in_to_the_new_pool() {
+    let pool = Pool::new();
+    let other = Pool::new();
+    let sb = signed_in(&pool, false);
+    sb.configure("dev", &other, false);
+    // No password given: the old pool's session must not be refreshed into the new profile.
+    sb.cmd()
+        .args(["login", "--profile", "dev", "-u", ALICE])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("a password is needed"));
+    sb.login("dev", ALICE, ALICE_PASSWORD).success();
+    assert_eq!(
+        sb.session("dev")["user_pool_id"],
+        other.user_pool_id.as_str()
+    );
+}
