@@ -90,6 +90,18 @@ pub struct ConfigureArgs {
     /// Forget the stored app client secret (for a public client).
     #[arg(long, conflicts_with = "client_secret_stdin")]
     pub no_client_secret: bool,
+    /// How the password is proven by default: `password` (USER_PASSWORD_AUTH) or `srp`.
+    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp"])]
+    pub auth_flow: Option<String>,
+    /// A command that prints an MFA code (for unattended sign-in), run with `sh -c`.
+    #[arg(long, value_name = "CMD")]
+    pub mfa_process: Option<String>,
+    /// Default credential lifetime, 1h..12h (the identity pool's basic flow).
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// Default IAM role to ask for.
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
     /// Also point the AWS profile at `cognito-auth credential-process` (and drop our static keys).
     #[arg(long)]
     pub credential_process: bool,
@@ -114,6 +126,18 @@ pub struct LoginArgs {
     /// Sign in with the password even when the session could be refreshed.
     #[arg(long)]
     pub fresh: bool,
+    /// `password` (USER_PASSWORD_AUTH, the default) or `srp` (USER_SRP_AUTH).
+    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp"])]
+    pub auth_flow: Option<String>,
+    /// The MFA code, if Cognito asks for one (else COGNITO_MFA_CODE, mfa_process or a prompt).
+    #[arg(long, value_name = "CODE")]
+    pub mfa_code: Option<String>,
+    /// Credential lifetime, 1h..12h: the identity pool's basic flow and STS.
+    #[arg(long, value_name = "D")]
+    pub duration: Option<String>,
+    /// The IAM role to ask for (one of the token's `cognito:roles`).
+    #[arg(long, value_name = "ARN")]
+    pub role_arn: Option<String>,
 }
 
 #[derive(Debug, Args)]

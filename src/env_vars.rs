@@ -28,6 +28,16 @@ pub const COGNITO_USERNAME: &str = "COGNITO_USERNAME";
 pub const COGNITO_PASSWORD: &str = "COGNITO_PASSWORD";
 /// The new password to set when Cognito answers NEW_PASSWORD_REQUIRED.
 pub const COGNITO_NEW_PASSWORD: &str = "COGNITO_NEW_PASSWORD";
+/// `password` or `srp`: how the password is proven.
+pub const COGNITO_AUTH_FLOW: &str = "COGNITO_AUTH_FLOW";
+/// An MFA code, for unattended sign-in.
+pub const COGNITO_MFA_CODE: &str = "COGNITO_MFA_CODE";
+/// A command that prints an MFA code (like aws-vault's mfa_process).
+pub const COGNITO_MFA_PROCESS: &str = "COGNITO_MFA_PROCESS";
+/// Credential lifetime for the basic flow, `1h`..`12h`.
+pub const COGNITO_DURATION: &str = "COGNITO_DURATION";
+/// The IAM role to ask the identity pool (or STS) for.
+pub const COGNITO_ROLE_ARN: &str = "COGNITO_ROLE_ARN";
 /// Another path for cognito-auth's own config file.
 pub const COGNITO_AUTH_CONFIG: &str = "COGNITO_AUTH_CONFIG";
 /// Another folder for cognito-auth's cache (the record of the last sign-in).

@@ -42,6 +42,8 @@ pub enum Error {
     LoginRequired { profile: String, reason: String },
     #[error("the new password was refused: {0}")]
     InvalidNewPassword(String),
+    #[error("the MFA code was refused: {0}")]
+    MfaCodeRejected(String),
     #[error("the new passwords do not match")]
     PasswordMismatch,
     #[error("{what} is needed but there is no terminal to ask on")]
@@ -140,6 +142,9 @@ impl Error {
                 "choose a password that meets the user pool's password policy".into()
             }
             Error::PasswordMismatch => "type the same new password twice".into(),
+            Error::MfaCodeRejected(_) => {
+                "use the current code (authenticator codes change every 30 seconds) and sign in again".into()
+            }
             Error::NeedsInput { hint, .. } => (*hint).into(),
             Error::UnsupportedChallenge(_) => {
                 "sign in once through another client to clear the challenge, or ask for support of it".into()

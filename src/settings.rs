@@ -66,6 +66,9 @@ pub struct Flags {
     pub identity_pool_id: Option<String>,
     pub region: Option<String>,
     pub username: Option<String>,
+    pub auth_flow: Option<String>,
+    pub duration: Option<String>,
+    pub role_arn: Option<String>,
 }
 
 /// One profile's settings, resolved.
@@ -78,6 +81,14 @@ pub struct Settings {
     pub identity_pool_id: Option<Setting>,
     pub region: Option<Setting>,
     pub username: Option<Setting>,
+    /// `password` (USER_PASSWORD_AUTH) or `srp` (USER_SRP_AUTH).
+    pub auth_flow: Option<Setting>,
+    /// A command that prints an MFA code, for unattended sign-in.
+    pub mfa_process: Option<Setting>,
+    /// Credential lifetime for the basic flow (`1h`..`12h`).
+    pub duration: Option<Setting>,
+    /// The IAM role to ask for.
+    pub role_arn: Option<Setting>,
     /// Our config file, whether or not it exists.
     pub config_path: PathBuf,
 }
@@ -118,6 +129,27 @@ const USERNAME: Key = Key {
     name: "username",
     flag: "--username",
     env: &[env_vars::COGNITO_USERNAME],
+};
+
+const AUTH_FLOW: Key = Key {
+    name: "auth_flow",
+    flag: "--auth-flow",
+    env: &[env_vars::COGNITO_AUTH_FLOW],
+};
+const MFA_PROCESS: Key = Key {
+    name: "mfa_process",
+    flag: "--mfa-process",
+    env: &[env_vars::COGNITO_MFA_PROCESS],
+};
+const DURATION: Key = Key {
+    name: "duration",
+    flag: "--duration",
+    env: &[env_vars::COGNITO_DURATION],
+};
+const ROLE_ARN: Key = Key {
+    name: "role_arn",
+    flag: "--role-arn",
+    env: &[env_vars::COGNITO_ROLE_ARN],
 };
 
 /// The layers below flags and environment, read once.
@@ -186,6 +218,10 @@ impl Settings {
             }),
             identity_pool_id: pick(&IDENTITY_POOL_ID, &flags.identity_pool_id),
             username: pick(&USERNAME, &flags.username),
+            auth_flow: pick(&AUTH_FLOW, &flags.auth_flow),
+            mfa_process: pick(&MFA_PROCESS, &None),
+            duration: pick(&DURATION, &flags.duration),
+            role_arn: pick(&ROLE_ARN, &flags.role_arn),
             user_pool_id,
             region,
             profile,
@@ -201,6 +237,9 @@ impl Settings {
             ("identity_pool_id", &self.identity_pool_id),
             ("client_id", &self.client_id),
             ("region", &self.region),
+            ("auth_flow", &self.auth_flow),
+            ("duration", &self.duration),
+            ("role_arn", &self.role_arn),
         ];
         for (name, setting) in all {
             if let Some(s) = setting {
@@ -269,6 +308,17 @@ pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<(
         ),
         "client_id" => (is_client_id, "app client id", CLIENT_ID_SHAPE),
         "region" => (is_region, "region", REGION_SHAPE),
+        "auth_flow" => (
+            |v| matches!(v, "password" | "srp"),
+            "auth flow",
+            "`password` or `srp`",
+        ),
+        "duration" => (|v| parse_duration(v).is_some(), "duration", DURATION_SHAPE),
+        "role_arn" => (
+            is_role_arn,
+            "role ARN",
+            "arn:aws:iam::<account>:role/<name>",
+        ),
         _ => return Ok(()),
     };
     if ok(value) {
@@ -361,6 +411,7 @@ const IDENTITY_POOL_ID_SHAPE: &str =
     "<region>:<uuid>, e.g. us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 const CLIENT_ID_SHAPE: &str = "1-128 letters, digits, `_` or `+`";
 const REGION_SHAPE: &str = "a region name such as us-east-1";
+const DURATION_SHAPE: &str = "between 1h and 12h, e.g. 8h, 90m or 3600 (seconds)";
 const PROFILE_SHAPE: &str = "a name without spaces, brackets, slashes or control characters";
 
 fn is_word(c: char) -> bool {
@@ -403,6 +454,36 @@ fn is_region(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_lowercase())
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// Seconds in a duration of 1 to 12 hours: `8h`, `90m`, `3600s` or `3600`.
+pub fn parse_duration(text: &str) -> Option<i32> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: i32 = number.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        _ => return None,
+    };
+    (3600..=43_200).contains(&secs).then_some(secs)
+}
+
+/// `arn:<partition>:iam::<12 digits>:role/<path and name>`.
+fn is_role_arn(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && parts[4].len() == 12
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5]
+            .strip_prefix("role/")
+            .is_some_and(|name| !name.is_empty())
 }
 
 /// A profile name that is safe as an INI section and as a file name.
@@ -469,6 +550,49 @@ mod tests {
         assert!(validate_profile("dev.team-1@corp").is_ok());
         for bad in ["", "a b", "a]b", "../x", ".hidden", "a/b"] {
             assert!(validate_profile(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations() {
+        for (text, secs) in [
+            ("1h", 3600),
+            ("12h", 43_200),
+            ("90m", 5400),
+            ("3600", 3600),
+            ("7200s", 7200),
+        ] {
+            assert_eq!(parse_duration(text), Some(secs), "{text}");
+        }
+        for bad in [
+            "0",
+            "13h",
+            "abc",
+            "",
+            "59m",
+            "1d",
+            "-1h",
+            "99999999999h",
+            "1.5h",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(is_role_arn(
+            "arn:aws:iam::123456789012:role/CognitoPremiumUserRole"
+        ));
+        assert!(is_role_arn("arn:aws-cn:iam::123456789012:role/path/Name"));
+        for bad in [
+            "",
+            "arn:aws:iam::123:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:s3:::b",
+            "arn:aws:iam::123456789012:role/",
+        ] {
+            assert!(!is_role_arn(bad), "{bad}");
         }
     }
 

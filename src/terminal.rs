@@ -41,6 +41,33 @@ pub fn ask(label: &str, current: Option<&str>) -> Result<Option<String>> {
     })
 }
 
+/// Asks for a visible value on the controlling terminal (/dev/tty), whatever stdin is.
+pub fn ask_tty(label: &str) -> Result<String> {
+    use std::io::Read;
+    let mut tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .map_err(|e| Error::io("/dev/tty", e))?;
+    write!(tty, "{label}: ").map_err(|e| Error::io("/dev/tty", e))?;
+    let mut line = Vec::new();
+    let mut byte = [0u8; 1];
+    while tty.read(&mut byte).map_err(|e| Error::io("/dev/tty", e))? == 1 && byte[0] != b'\n' {
+        line.push(byte[0]);
+    }
+    Ok(String::from_utf8_lossy(&line).trim().to_owned())
+}
+
+/// Writes a message on the controlling terminal when there is one, else on stderr.
+pub fn tell(message: &str) {
+    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        Ok(mut tty) => {
+            let _ = writeln!(tty, "{message}");
+        }
+        Err(_) => eprintln!("{message}"),
+    }
+}
+
 /// Asks for a hidden value on the terminal.
 pub fn ask_secret(label: &str) -> Result<Secret<String>> {
     rpassword::prompt_password(format!("{label}: "))

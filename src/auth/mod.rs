@@ -1,11 +1,14 @@
-//! Signing in to a Cognito user pool: InitiateAuth with USER_PASSWORD_AUTH and the challenge
-//! loop, with SECRET_HASH on every call when the app client has a secret.
+//! Signing in to a Cognito user pool: InitiateAuth with USER_PASSWORD_AUTH or USER_SRP_AUTH and
+//! the challenge loop (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA,
+//! EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP, in any order), with SECRET_HASH on every call when the
+//! app client has a secret.
 //!
-//! Nothing here prints or reads the terminal; what the user must supply mid-flow (a new
-//! password) comes through the [`Prompt`] trait.
+//! Nothing here prints or reads the terminal; what the user must supply mid-flow comes through
+//! the [`Prompt`] trait.
 
 pub mod jwt;
 pub mod secret_hash;
+pub mod srp;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
@@ -53,23 +56,322 @@ pub struct Tokens {
     pub refresh_token: Option<Secret<String>>,
 }
 
-/// Asks the user for what a challenge needs.
+/// How a password is proven to the user pool.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuthFlow {
+    /// USER_PASSWORD_AUTH: the password goes to Cognito over TLS.
+    #[default]
+    Password,
+    /// USER_SRP_AUTH: the password never leaves the machine.
+    Srp,
+}
+
+/// The second factors Cognito asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MfaKind {
+    Totp,
+    Sms,
+    Email,
+}
+
+impl MfaKind {
+    /// How the user knows it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            MfaKind::Totp => "authenticator app code",
+            MfaKind::Sms => "SMS code",
+            MfaKind::Email => "email code",
+        }
+    }
+}
+
+/// Asks the user for what a challenge needs; the core never touches the terminal itself.
 pub trait Prompt {
-    /// A new password for `username`, whose temporary password must be replaced.
-    fn new_password(&mut self, username: &str) -> Result<Secret<String>>;
+    /// A new password for `username`, whose temporary password must be replaced, and values for
+    /// the attributes the pool requires (by name, e.g. `email`).
+    fn new_password(&mut self, username: &str, required: &[String]) -> Result<NewPassword>;
+    /// A code of this kind (sent to `destination` when Cognito says where).
+    fn mfa_code(&mut self, kind: MfaKind, destination: Option<&str>) -> Result<Secret<String>>;
+    /// Which second factor to use, from Cognito's names (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, ...).
+    fn choose_mfa(&mut self, options: &[String]) -> Result<String>;
+    /// Shows the secret of a new authenticator app entry, before its first code is asked for.
+    fn show_totp_setup(&mut self, secret: &str, uri: &str) -> Result<()>;
+    /// Tells the user something worth knowing (a fallback taken, a step done).
+    fn notice(&mut self, message: &str);
+}
+
+/// The answer to NEW_PASSWORD_REQUIRED.
+#[derive(Debug)]
+pub struct NewPassword {
+    pub password: Secret<String>,
+    pub attributes: Vec<(String, String)>,
 }
 
 /// Most challenge rounds Cognito is allowed to ask for before we give up.
-const MAX_ROUNDS: usize = 8;
+const MAX_ROUNDS: usize = 10;
 
-/// Signs `username` in with USER_PASSWORD_AUTH and answers challenges until tokens arrive.
+/// One InitiateAuth or RespondToAuthChallenge answer.
+struct Step {
+    result: Option<AuthenticationResultType>,
+    challenge: Option<ChallengeNameType>,
+    parameters: std::collections::HashMap<String, String>,
+    session: Option<String>,
+}
+
+/// Signs `username` in with `flow` and answers challenges until tokens arrive; returns them
+/// with the flow that worked.
+///
+/// With [`AuthFlow::Password`], an app client that does not allow USER_PASSWORD_AUTH (new
+/// clients allow only SRP by default) makes this fall back to SRP once, with a notice.
 pub async fn sign_in(
     client: &Client,
     app: &AppClient,
     username: &str,
     password: &Secret<String>,
+    flow: AuthFlow,
     prompt: &mut dyn Prompt,
-) -> Result<Tokens> {
+) -> Result<(Tokens, AuthFlow)> {
+    let mut srp = None;
+    let first = match flow {
+        AuthFlow::Password => match initiate_password(client, app, username, password).await {
+            Err(Error::Service { code, message, .. })
+                if code == "InvalidParameterException" && message.contains("flow not enabled") =>
+            {
+                prompt.notice(&format!(
+                    "this app client does not allow USER_PASSWORD_AUTH ({message}); signing in with SRP instead"
+                ));
+                let client_srp = srp::SrpClient::new(&app.user_pool_id)?;
+                let step = initiate_srp(client, app, username, &client_srp).await?;
+                srp = Some(client_srp);
+                step
+            }
+            other => other?,
+        },
+        AuthFlow::Srp => {
+            let client_srp = srp::SrpClient::new(&app.user_pool_id)?;
+            let step = initiate_srp(client, app, username, &client_srp).await?;
+            srp = Some(client_srp);
+            step
+        }
+    };
+    let used = if srp.is_some() {
+        AuthFlow::Srp
+    } else {
+        AuthFlow::Password
+    };
+    let mut step = first;
+    for _ in 0..MAX_ROUNDS {
+        if let Some(result) = step.result {
+            return Ok((tokens(result)?, used));
+        }
+        let Some(name) = step.challenge.clone() else {
+            return Err(Error::Service {
+                operation: "InitiateAuth",
+                code: "EmptyResponse".into(),
+                message: "Cognito returned neither tokens nor a challenge".into(),
+            });
+        };
+        // Later steps must name the user as Cognito knows them (alias sign-in, SRP).
+        let user = step
+            .parameters
+            .get("USER_ID_FOR_SRP")
+            .or_else(|| step.parameters.get("USERNAME"))
+            .cloned()
+            .unwrap_or_else(|| username.to_owned());
+        let param = |key: &str| step.parameters.get(key).map(String::as_str);
+        let mut responses: Vec<(String, String)> = Vec::new();
+        let mut session = step.session.clone();
+        match &name {
+            ChallengeNameType::PasswordVerifier => {
+                let srp = srp.as_ref().ok_or_else(|| {
+                    Error::UnsupportedChallenge("PASSWORD_VERIFIER without USER_SRP_AUTH".into())
+                })?;
+                let missing = |k: &str| Error::Service {
+                    operation: "USER_SRP_AUTH",
+                    code: "InvalidChallenge".into(),
+                    message: format!("PASSWORD_VERIFIER without {k}"),
+                };
+                let secret_block = param("SECRET_BLOCK").ok_or_else(|| missing("SECRET_BLOCK"))?;
+                let claim = srp.password_claim(
+                    &user,
+                    password,
+                    param("SALT").ok_or_else(|| missing("SALT"))?,
+                    param("SRP_B").ok_or_else(|| missing("SRP_B"))?,
+                    secret_block,
+                    crate::clock::now(),
+                )?;
+                responses.push((
+                    "PASSWORD_CLAIM_SECRET_BLOCK".into(),
+                    secret_block.to_owned(),
+                ));
+                responses.push(("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature));
+                responses.push(("TIMESTAMP".into(), claim.timestamp));
+            }
+            ChallengeNameType::NewPasswordRequired => {
+                let required: Vec<String> = param("requiredAttributes")
+                    .and_then(|v| serde_json::from_str::<Vec<String>>(v).ok())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|a| a.trim_start_matches("userAttributes.").to_owned())
+                    .collect();
+                let answer = prompt.new_password(&user, &required)?;
+                responses.push(("NEW_PASSWORD".into(), answer.password.expose().clone()));
+                for (attribute, value) in answer.attributes {
+                    responses.push((format!("userAttributes.{attribute}"), value));
+                }
+            }
+            ChallengeNameType::SoftwareTokenMfa => {
+                let code = prompt.mfa_code(MfaKind::Totp, None)?;
+                responses.push(("SOFTWARE_TOKEN_MFA_CODE".into(), code.expose().clone()));
+            }
+            ChallengeNameType::SmsMfa => {
+                let code = prompt.mfa_code(MfaKind::Sms, param("CODE_DELIVERY_DESTINATION"))?;
+                responses.push(("SMS_MFA_CODE".into(), code.expose().clone()));
+            }
+            ChallengeNameType::EmailOtp => {
+                let code = prompt.mfa_code(MfaKind::Email, param("CODE_DELIVERY_DESTINATION"))?;
+                responses.push(("EMAIL_OTP_CODE".into(), code.expose().clone()));
+            }
+            ChallengeNameType::SelectMfaType => {
+                let options = list_param(param("MFAS_CAN_CHOOSE"));
+                let choice = prompt.choose_mfa(&options)?;
+                responses.push(("ANSWER".into(), choice));
+            }
+            ChallengeNameType::MfaSetup => {
+                let options = list_param(param("MFAS_CAN_SETUP"));
+                if !options.is_empty() && !options.iter().any(|o| o == "SOFTWARE_TOKEN_MFA") {
+                    return Err(Error::UnsupportedChallenge(format!(
+                        "MFA_SETUP for {} (only an authenticator app can be set up here)",
+                        options.join(", ")
+                    )));
+                }
+                session = Some(setup_totp(client, app, &user, session.take(), prompt).await?);
+            }
+            other => return Err(Error::UnsupportedChallenge(other.as_str().to_owned())),
+        }
+        let mut reply = client
+            .respond_to_auth_challenge()
+            .client_id(&app.client_id)
+            .challenge_name(name.clone())
+            .set_session(session)
+            .challenge_responses("USERNAME", &user);
+        if let Some(hash) = app.secret_hash(&user) {
+            reply = reply.challenge_responses("SECRET_HASH", hash);
+        }
+        for (key, value) in responses {
+            reply = reply.challenge_responses(key, value);
+        }
+        let out = reply.send().await.map_err(|e| {
+            explain(
+                sdk::classify(e, Service::UserPools, app.region()),
+                app,
+                &user,
+            )
+        })?;
+        step = Step {
+            result: out.authentication_result,
+            challenge: out.challenge_name,
+            parameters: out.challenge_parameters.unwrap_or_default(),
+            session: out.session,
+        };
+    }
+    Err(Error::Service {
+        operation: "RespondToAuthChallenge",
+        code: "TooManyChallenges".into(),
+        message: format!("Cognito kept asking for challenges after {MAX_ROUNDS} rounds"),
+    })
+}
+
+/// A list challenge parameter: JSON (`["SMS_MFA","SOFTWARE_TOKEN_MFA"]`), or the Python-style
+/// list moto sends (`['SOFTWARE_TOKEN_MFA']`).
+fn list_param(value: Option<&str>) -> Vec<String> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    serde_json::from_str(value).unwrap_or_else(|_| {
+        value
+            .trim_matches(|c| c == '[' || c == ']')
+            .split(',')
+            .map(|s| s.trim().trim_matches(|c| c == '\'' || c == '"').to_owned())
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+}
+
+/// MFA_SETUP: associates an authenticator app, shows its secret, verifies its first code;
+/// returns the session to answer the challenge with.
+async fn setup_totp(
+    client: &Client,
+    app: &AppClient,
+    user: &str,
+    session: Option<String>,
+    prompt: &mut dyn Prompt,
+) -> Result<String> {
+    let associated = client
+        .associate_software_token()
+        .set_session(session)
+        .send()
+        .await
+        .map_err(|e| {
+            explain(
+                sdk::classify(e, Service::UserPools, app.region()),
+                app,
+                user,
+            )
+        })?;
+    let secret = associated.secret_code.unwrap_or_default();
+    let uri = totp_uri(&app.user_pool_id, user, &secret);
+    prompt.show_totp_setup(&secret, &uri)?;
+    let code = prompt.mfa_code(MfaKind::Totp, None)?;
+    let verified = client
+        .verify_software_token()
+        .set_session(associated.session)
+        .user_code(code.expose())
+        .friendly_device_name("cognito-auth")
+        .send()
+        .await
+        .map_err(|e| {
+            explain(
+                sdk::classify(e, Service::UserPools, app.region()),
+                app,
+                user,
+            )
+        })?;
+    prompt.notice("authenticator app verified");
+    verified.session.ok_or_else(|| Error::Service {
+        operation: "VerifySoftwareToken",
+        code: "IncompleteResponse".into(),
+        message: "no session to continue the sign-in with".into(),
+    })
+}
+
+/// The otpauth:// URI authenticator apps read from a QR code.
+pub fn totp_uri(user_pool_id: &str, user: &str, secret: &str) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let issuer = format!("Cognito {user_pool_id}");
+    format!(
+        "otpauth://totp/{}:{}?secret={secret}&issuer={}",
+        enc(&issuer),
+        enc(user),
+        enc(&issuer)
+    )
+}
+
+async fn initiate_password(
+    client: &Client,
+    app: &AppClient,
+    username: &str,
+    password: &Secret<String>,
+) -> Result<Step> {
     let mut request = client
         .initiate_auth()
         .auth_flow(AuthFlowType::UserPasswordAuth)
@@ -86,59 +388,41 @@ pub async fn sign_in(
             username,
         )
     })?;
-    let mut result = out.authentication_result;
-    let mut challenge = out.challenge_name;
-    let mut parameters = out.challenge_parameters.unwrap_or_default();
-    let mut session = out.session;
+    Ok(Step {
+        result: out.authentication_result,
+        challenge: out.challenge_name,
+        parameters: out.challenge_parameters.unwrap_or_default(),
+        session: out.session,
+    })
+}
 
-    for _ in 0..MAX_ROUNDS {
-        if let Some(result) = result {
-            return tokens(result);
-        }
-        let Some(name) = challenge else {
-            return Err(Error::Service {
-                operation: "InitiateAuth",
-                code: "EmptyResponse".into(),
-                message: "Cognito returned neither tokens nor a challenge".into(),
-            });
-        };
-        // Later steps must name the user as Cognito knows them (alias sign-in, SRP).
-        let user = parameters
-            .get("USER_ID_FOR_SRP")
-            .cloned()
-            .unwrap_or_else(|| username.to_owned());
-        let mut reply = client
-            .respond_to_auth_challenge()
-            .client_id(&app.client_id)
-            .challenge_name(name.clone())
-            .set_session(session.take())
-            .challenge_responses("USERNAME", &user);
-        if let Some(hash) = app.secret_hash(&user) {
-            reply = reply.challenge_responses("SECRET_HASH", hash);
-        }
-        reply = match name {
-            ChallengeNameType::NewPasswordRequired => {
-                let new_password = prompt.new_password(&user)?;
-                reply.challenge_responses("NEW_PASSWORD", new_password.expose())
-            }
-            other => return Err(Error::UnsupportedChallenge(other.as_str().to_owned())),
-        };
-        let out = reply.send().await.map_err(|e| {
-            explain(
-                sdk::classify(e, Service::UserPools, app.region()),
-                app,
-                &user,
-            )
-        })?;
-        result = out.authentication_result;
-        challenge = out.challenge_name;
-        parameters = out.challenge_parameters.unwrap_or_default();
-        session = out.session;
+async fn initiate_srp(
+    client: &Client,
+    app: &AppClient,
+    username: &str,
+    srp: &srp::SrpClient,
+) -> Result<Step> {
+    let mut request = client
+        .initiate_auth()
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .client_id(&app.client_id)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("SRP_A", srp.public_a());
+    if let Some(hash) = app.secret_hash(username) {
+        request = request.auth_parameters("SECRET_HASH", hash);
     }
-    Err(Error::Service {
-        operation: "RespondToAuthChallenge",
-        code: "TooManyChallenges".into(),
-        message: format!("Cognito kept asking for challenges after {MAX_ROUNDS} rounds"),
+    let out = request.send().await.map_err(|e| {
+        explain(
+            sdk::classify(e, Service::UserPools, app.region()),
+            app,
+            username,
+        )
+    })?;
+    Ok(Step {
+        result: out.authentication_result,
+        challenge: out.challenge_name,
+        parameters: out.challenge_parameters.unwrap_or_default(),
+        session: out.session,
     })
 }
 
@@ -258,6 +542,9 @@ fn explain(failure: Failure, app: &AppClient, username: &str) -> Error {
         "UserNotConfirmedException" => Error::UserNotConfirmed(user),
         "PasswordResetRequiredException" => Error::PasswordResetRequired(user),
         "InvalidPasswordException" => Error::InvalidNewPassword(message),
+        "CodeMismatchException" | "ExpiredCodeException" | "EnableSoftwareTokenMFAException" => {
+            Error::MfaCodeRejected(message)
+        }
         "ResourceNotFoundException" => Error::UserPoolNotFound {
             pool: app.user_pool_id.clone(),
             client: app.client_id.clone(),

@@ -30,6 +30,10 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         || args.identity_pool_id.is_some()
         || args.region.is_some()
         || args.username.is_some()
+        || args.auth_flow.is_some()
+        || args.mfa_process.is_some()
+        || args.duration.is_some()
+        || args.role_arn.is_some()
         || args.client_secret_stdin
         || args.no_client_secret
         || args.credential_process;
@@ -40,6 +44,10 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         ("identity_pool_id", args.identity_pool_id),
         ("region", args.region),
         ("username", args.username),
+        ("auth_flow", args.auth_flow),
+        ("mfa_process", args.mfa_process),
+        ("duration", args.duration),
+        ("role_arn", args.role_arn),
     ];
     let mut secret: Option<Option<Secret<String>>> = None;
 

@@ -1,7 +1,7 @@
 //! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile and the session.
 //! With a live session and no password given, it refreshes instead of asking.
 
-use crate::auth::{self, AppClient, Prompt, jwt};
+use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, CachedCredentials, Session, SessionLock};
 use crate::cli::LoginArgs;
@@ -21,6 +21,9 @@ pub fn run(args: LoginArgs) -> Result<()> {
     let settings = Settings::resolve(&Flags {
         profile: args.profile.profile.clone(),
         username: args.username.clone(),
+        auth_flow: args.auth_flow.clone(),
+        duration: args.duration.clone(),
+        role_arn: args.role_arn.clone(),
         ..Flags::default()
     })?;
     let profile = settings.profile.value.clone();
@@ -53,13 +56,14 @@ pub fn run(args: LoginArgs) -> Result<()> {
         }
     };
     let password = password(args.password_stdin, &username)?;
+    let mut prompt = TerminalPrompt::new(&settings, terminal::interactive(), args.mfa_code.clone());
     let session = sign_in(
         &settings,
         &files,
         &username,
         &password,
         args.force,
-        terminal::interactive(),
+        &mut prompt,
     )?;
     report(&profile, &session, &files, "Signed in as");
     Ok(())
@@ -97,28 +101,29 @@ fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
 }
 
 /// The full sign-in: password, challenges, identity exchange; then the files and the session.
-/// `prompt_on_tty` allows asking for a new password on the terminal.
 pub fn sign_in(
     settings: &Settings,
     files: &AwsFiles,
     username: &str,
     password: &Secret<String>,
     force: bool,
-    prompt_on_tty: bool,
+    prompt: &mut TerminalPrompt,
 ) -> Result<Session> {
     let profile = settings.profile.value.as_str();
     let app = app_client(settings)?;
+    let flow = match settings.auth_flow.as_ref().map(|s| s.value.as_str()) {
+        Some("srp") => AuthFlow::Srp,
+        _ => AuthFlow::Password,
+    };
     let identity_pool_id = settings.identity_pool_id()?.to_owned();
     let (tokens, identity_id, creds) = sdk::block_on(async {
         let idp = sdk::user_pools(app.region());
-        let tokens = auth::sign_in(
-            &idp,
-            &app,
-            username,
-            password,
-            &mut TerminalPrompt { tty: prompt_on_tty },
-        )
-        .await?;
+        let (tokens, used) = auth::sign_in(&idp, &app, username, password, flow, prompt).await?;
+        if used != flow {
+            prompt.notice(&format!(
+                "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
+            ));
+        }
         let client = sdk::identity_pools(identity::identity_pool_region(&identity_pool_id));
         let (identity_id, creds) = Exchange {
             identity_pool_id: &identity_pool_id,
@@ -255,28 +260,157 @@ fn password(from_stdin: bool, username: &str) -> Result<Secret<String>> {
     })
 }
 
-/// Answers challenges from the environment or, when `tty` says a person is there, the terminal.
-struct TerminalPrompt {
-    tty: bool,
+/// Answers challenges from flags, the environment, `mfa_process` or, when `tty` says a person
+/// is there, the terminal.
+pub struct TerminalPrompt {
+    /// Whether prompts may go to the terminal.
+    pub tty: bool,
+    /// `--mfa-code`, used for the first code asked for.
+    pub mfa_code: Option<Secret<String>>,
+    /// The profile's `mfa_process` command.
+    pub mfa_process: Option<String>,
+}
+
+impl TerminalPrompt {
+    /// A prompt for `settings`, with `--mfa-code` if given.
+    pub fn new(settings: &Settings, tty: bool, mfa_code: Option<String>) -> Self {
+        Self {
+            tty,
+            mfa_code: mfa_code.map(Secret::new),
+            mfa_process: settings.mfa_process.as_ref().map(|s| s.value.clone()),
+        }
+    }
 }
 
 impl Prompt for TerminalPrompt {
-    fn new_password(&mut self, username: &str) -> Result<Secret<String>> {
-        if let Some(p) = env_vars::get(env_vars::COGNITO_NEW_PASSWORD) {
-            return Ok(Secret::new(p));
+    fn new_password(&mut self, username: &str, required: &[String]) -> Result<NewPassword> {
+        let from_env = env_vars::get(env_vars::COGNITO_NEW_PASSWORD).map(Secret::new);
+        if !self.tty && (from_env.is_none() || !required.is_empty()) {
+            return Err(Error::NeedsInput {
+                what: "a new password (the user has a temporary one)",
+                hint: "set COGNITO_NEW_PASSWORD, or sign in once at a terminal (which also asks for any attributes the pool requires)",
+            });
+        }
+        let password = match from_env {
+            Some(p) => p,
+            None => {
+                terminal::tell(&format!("{username} must choose a new password."));
+                let first = terminal::ask_secret("New password")?;
+                let second = terminal::ask_secret("New password again")?;
+                if first != second {
+                    return Err(Error::PasswordMismatch);
+                }
+                first
+            }
+        };
+        let mut attributes = Vec::new();
+        for name in required {
+            attributes.push((
+                name.clone(),
+                terminal::ask_tty(&format!("Value for the required attribute `{name}`"))?,
+            ));
+        }
+        Ok(NewPassword {
+            password,
+            attributes,
+        })
+    }
+
+    fn mfa_code(&mut self, kind: MfaKind, destination: Option<&str>) -> Result<Secret<String>> {
+        if let Some(code) = self.mfa_code.take() {
+            return Ok(code);
+        }
+        if let Some(code) = env_vars::get(env_vars::COGNITO_MFA_CODE) {
+            return Ok(Secret::new(code));
+        }
+        if let Some(command) = &self.mfa_process {
+            return run_mfa_process(command);
         }
         if !self.tty {
             return Err(Error::NeedsInput {
-                what: "a new password (the user has a temporary one)",
-                hint: "set COGNITO_NEW_PASSWORD, or sign in once at a terminal",
+                what: "an MFA code",
+                hint: "pass --mfa-code, set COGNITO_MFA_CODE, or set mfa_process in the profile (`cognito-auth configure --mfa-process CMD`)",
             });
         }
-        eprintln!("{username} must choose a new password.");
-        let first = terminal::ask_secret("New password")?;
-        let second = terminal::ask_secret("New password again")?;
-        if first != second {
-            return Err(Error::PasswordMismatch);
-        }
-        Ok(first)
+        let label = match destination {
+            Some(to) => format!("{} sent to {to}", kind.describe()),
+            None => kind.describe().to_owned(),
+        };
+        Ok(Secret::new(terminal::ask_tty(&capitalize(&label))?))
     }
+
+    fn choose_mfa(&mut self, options: &[String]) -> Result<String> {
+        if options.len() > 1 && self.tty {
+            let list = options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| format!("{}) {o}", i + 1))
+                .collect::<Vec<_>>()
+                .join("  ");
+            let answer = terminal::ask_tty(&format!("Second factor: {list}"))?;
+            if let Some(choice) = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| options.get(i.wrapping_sub(1)))
+            {
+                return Ok(choice.clone());
+            }
+            if options.contains(&answer) {
+                return Ok(answer);
+            }
+            return Err(Error::Usage(format!(
+                "`{answer}` is not one of the offered second factors"
+            )));
+        }
+        // Unattended: an authenticator app code can come from mfa_process; prefer it.
+        Ok(options
+            .iter()
+            .find(|o| *o == "SOFTWARE_TOKEN_MFA")
+            .or_else(|| options.first())
+            .cloned()
+            .unwrap_or_else(|| "SOFTWARE_TOKEN_MFA".into()))
+    }
+
+    fn show_totp_setup(&mut self, secret: &str, uri: &str) -> Result<()> {
+        let qr = qrcode::QrCode::new(uri.as_bytes())
+            .map(|code| {
+                code.render::<qrcode::render::unicode::Dense1x2>()
+                    .quiet_zone(true)
+                    .build()
+            })
+            .unwrap_or_default();
+        terminal::tell(&format!(
+            "Set up an authenticator app: scan this QR code, or enter the secret {secret}\n{uri}\n{qr}"
+        ));
+        Ok(())
+    }
+
+    fn notice(&mut self, message: &str) {
+        eprintln!("note: {message}");
+    }
+}
+
+/// Runs `mfa_process` and takes the code from its stdout.
+fn run_mfa_process(command: &str) -> Result<Secret<String>> {
+    let out = std::process::Command::new("sh")
+        .args(["-c", command])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| Error::io("mfa_process", e))?;
+    let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    if !out.status.success() || code.is_empty() {
+        return Err(Error::Usage(format!(
+            "mfa_process `{command}` gave no code ({})",
+            out.status
+        )));
+    }
+    Ok(Secret::new(code))
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

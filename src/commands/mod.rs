@@ -43,14 +43,10 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
                 "cognito-auth: {reason}; signing {username} in to profile `{profile}` again."
             );
             let password = terminal::ask_secret(&format!("Password for {username}"))?;
-            let session = login::sign_in(
-                &settings,
-                &AwsFiles::locate()?,
-                &username,
-                &password,
-                false,
-                true,
-            )?;
+            let mut prompt = login::TerminalPrompt::new(&settings, true, None);
+            let files = AwsFiles::locate()?;
+            let session =
+                login::sign_in(&settings, &files, &username, &password, false, &mut prompt)?;
             Ok((profile, session))
         }
         other => other.map(|s| (profile, s)),
