@@ -4,6 +4,7 @@ mod configure;
 mod files;
 mod help;
 mod login;
+mod mfa;
 mod session;
 mod settings;
 mod status;

@@ -87,6 +87,8 @@ pub fn moto() -> &'static Emulator {
             &[
                 ("MOTO_ENABLE_RECORDING", "True".as_ref()),
                 ("MOTO_RECORDER_FILEPATH", recording.as_os_str()),
+                // moto checks TOTP codes only with this (its secret is always asdfasdfasdf).
+                ("MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP", "true".as_ref()),
             ],
             dir,
         )
@@ -353,6 +355,56 @@ impl LocalPool {
             }
         })
     }
+}
+
+impl Pool {
+    /// Requires MFA (authenticator app) for everyone in the pool; users without one are asked
+    /// to set it up (MFA_SETUP) after NEW_PASSWORD_REQUIRED.
+    pub fn require_totp(&self) {
+        block_on(async {
+            let c = idp::Client::new(&admin_config().await);
+            c.set_user_pool_mfa_config()
+                .user_pool_id(&self.user_pool_id)
+                .software_token_mfa_configuration(
+                    idp::types::SoftwareTokenMfaConfigType::builder()
+                        .enabled(true)
+                        .build(),
+                )
+                .mfa_configuration(idp::types::UserPoolMfaType::On)
+                .send()
+                .await
+                .unwrap();
+        })
+    }
+
+    /// Turns on SMS MFA for `user` (moto accepts any SMS code).
+    pub fn enable_sms_mfa(&self, user: &str) {
+        block_on(async {
+            let c = idp::Client::new(&admin_config().await);
+            c.admin_set_user_mfa_preference()
+                .user_pool_id(&self.user_pool_id)
+                .username(user)
+                .sms_mfa_settings(
+                    idp::types::SmsMfaSettingsType::builder()
+                        .enabled(true)
+                        .preferred_mfa(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+        })
+    }
+}
+
+/// An `mfa_process` that prints the current code for moto's fixed TOTP secret.
+pub fn totp_process() -> String {
+    let python = std::env::var("MOTO_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    format!(
+        "{python} {}/tests/support/totp.py asdfasdfasdf",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }
 
 fn unique() -> u64 {
