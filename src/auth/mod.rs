@@ -198,7 +198,7 @@ pub async fn sign_in(
                     param("SALT").ok_or_else(|| missing("SALT"))?,
                     param("SRP_B").ok_or_else(|| missing("SRP_B"))?,
                     secret_block,
-                    crate::clock::now(),
+                    srp::timestamp(crate::clock::now()),
                 )?;
                 responses.push((
                     "PASSWORD_CLAIM_SECRET_BLOCK".into(),

@@ -7,5 +7,6 @@ mod login;
 mod mfa;
 mod session;
 mod settings;
+mod srp;
 mod status;
 mod support;

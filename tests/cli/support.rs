@@ -28,7 +28,7 @@ pub struct Emulator {
 }
 
 /// Starts `tests/support/<script>` with the venv's python; the script prints the port.
-fn start_emulator(
+pub fn start_emulator(
     script: &str,
     args: &[&std::ffi::OsStr],
     env: &[(&str, &std::ffi::OsStr)],

@@ -1,0 +1,127 @@
+//! USER_SRP_AUTH end to end against `tests/support/srp_server.py`, a small verifier that checks
+//! PASSWORD_CLAIM_SIGNATURE for real (moto's SRP accepts anything). The SRP math itself is
+//! checked against pycognito and amazon-cognito-identity-js vectors in `auth::srp`.
+
+use predicates::prelude::*;
+
+use crate::support::*;
+
+const POOL: &str = "us-east-1_SrpVerifier1";
+const CLIENT: &str = "srpclient123";
+const SECRET: &str = "srp-client-secret-0123456789";
+const PASSWORD: &str = "Srp-Pässword:42";
+
+/// A verifier for alice, and a sandbox whose user-pool calls go to it (identity calls: moto).
+fn verifier(secret: bool) -> (Emulator, Sandbox) {
+    let server = start_emulator(
+        "srp_server.py",
+        &[
+            POOL.as_ref(),
+            CLIENT.as_ref(),
+            (if secret { SECRET } else { "-" }).as_ref(),
+            ALICE.as_ref(),
+            PASSWORD.as_ref(),
+        ],
+        &[],
+        tempfile::tempdir().unwrap(),
+    );
+    let identity = Pool::new().identity_pool_id;
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &server.endpoint,
+    );
+    let mut cmd = sb.cmd();
+    cmd.args([
+        "configure",
+        "--profile",
+        "dev",
+        "--user-pool-id",
+        POOL,
+        "--client-id",
+        CLIENT,
+    ])
+    .args(["--identity-pool-id", &identity]);
+    if secret {
+        cmd.arg("--client-secret-stdin")
+            .write_stdin(format!("{SECRET}\n"));
+    }
+    cmd.assert().success();
+    (server, sb)
+}
+
+#[test]
+fn the_verifier_agrees_with_both_reference_implementations() {
+    let python = std::env::var("MOTO_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    std::process::Command::new(python)
+        .arg(format!(
+            "{}/tests/support/srp_server.py",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .arg("--check-vectors")
+        .output()
+        .map(|out| {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stdout)
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stdout),
+                "12 vectors verified\n"
+            );
+        })
+        .unwrap();
+}
+
+#[test]
+fn srp_sign_in_with_a_client_secret_is_accepted_by_a_real_verifier() {
+    let (_server, sb) = verifier(true);
+    sb.cmd()
+        .args([
+            "login",
+            "--profile",
+            "dev",
+            "-u",
+            ALICE,
+            "--auth-flow",
+            "srp",
+        ])
+        .env("COGNITO_PASSWORD", PASSWORD)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Signed in as alice-premium"))
+        .stderr(predicate::str::contains("note:").not());
+    assert!(
+        sb.read(".aws/credentials")
+            .starts_with("[dev]\naws_access_key_id = ")
+    );
+}
+
+#[test]
+fn a_wrong_password_fails_the_srp_signature() {
+    let (_server, sb) = verifier(false);
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--auth-flow", "srp"])
+        .assert()
+        .success();
+    let before = sb.snapshot();
+    sb.login("dev", ALICE, "not-the-password")
+        .code(1)
+        .stderr("error: sign-in refused for `alice-premium`: Incorrect username or password.\nhint: check the username and password; a user locked out by too many attempts must wait before retrying\n");
+    assert_eq!(sb.snapshot(), before);
+}
+
+#[test]
+fn a_client_without_user_password_auth_falls_back_to_srp_once() {
+    let (_server, sb) = verifier(false);
+    sb.login("dev", ALICE, PASSWORD)
+        .success()
+        .stderr(predicate::str::contains(
+            "note: this app client does not allow USER_PASSWORD_AUTH (USER_PASSWORD_AUTH flow not enabled for this client); signing in with SRP instead",
+        ))
+        .stderr(predicate::str::contains(
+            "note: to use SRP from the start: cognito-auth configure --profile dev --auth-flow srp",
+        ));
+}

@@ -1,0 +1,189 @@
+"""A small Cognito user-pool stand-in whose USER_SRP_AUTH checks the signature for real.
+
+No emulator verifies SRP (moto's is fake), so the tests run sign-ins against this: it keeps one
+user's SRP verifier (never the password), answers InitiateAuth USER_SRP_AUTH with a real SRP_B,
+and accepts the PASSWORD_VERIFIER reply only when PASSWORD_CLAIM_SIGNATURE is what a server
+holding the verifier computes (S = (A * v^u)^b mod N, then the HKDF key and the HMAC). It also
+checks SECRET_HASH and the TIMESTAMP format, and refuses USER_PASSWORD_AUTH as an SRP-only app
+client does. Tokens it issues are unsigned JWTs; identity-pool calls go to moto.
+
+Usage:
+  srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
+                                                                     stop when stdin closes
+  srp_server.py --check-vectors   verify tests/fixtures/srp/vectors.json with the server math
+"""
+import base64
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import re
+import secrets
+import sys
+import threading
+import time
+
+N = int(
+    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
+    "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
+    "0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA4836"
+    "1C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804"
+    "F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6"
+    "955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
+    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D226"
+    "1AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
+    "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF", 16)
+G = 2
+
+
+def pad(n):
+    h = format(n, "x")
+    if len(h) % 2:
+        h = "0" + h
+    return "00" + h if h[0] in "89abcdef" else h
+
+
+def hash_hex(hex_str):
+    return int(hashlib.sha256(bytes.fromhex(hex_str)).hexdigest(), 16)
+
+
+K = hash_hex(pad(N) + pad(G))
+
+
+def pool_name(pool_id):
+    return pool_id.split("_", 1)[1]
+
+
+def verifier(pool_id, user, password, salt):
+    inner = hashlib.sha256(f"{pool_name(pool_id)}{user}:{password}".encode()).hexdigest()
+    x = hash_hex(pad(salt) + inner)
+    return pow(G, x, N)
+
+
+def server_signature(pool_id, user, v, b, big_a, secret_block, timestamp):
+    big_b = (K * v + pow(G, b, N)) % N
+    u = hash_hex(pad(big_a) + pad(big_b))
+    s = pow(big_a * pow(v, u, N), b, N)
+    prk = hmac.new(bytes.fromhex(pad(u)), bytes.fromhex(pad(s)), hashlib.sha256).digest()
+    key = hmac.new(prk, b"Caldera Derived Key\x01", hashlib.sha256).digest()[:16]
+    msg = pool_name(pool_id).encode() + user.encode() + base64.b64decode(secret_block) + timestamp.encode()
+    return base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
+
+
+TIMESTAMP = re.compile(r"^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+                       r"[1-9][0-9]? [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC [0-9]{4}$")
+
+
+def check_vectors():
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "fixtures", "srp"))
+    import make_vectors
+    here = os.path.join(os.path.dirname(__file__), "..", "fixtures", "srp", "vectors.json")
+    vectors = json.load(open(here, encoding="utf-8"))
+    secrets_b = {(i["pool_id"], i["username"], i["B"]): (int(i["b"], 16), i["salt"])
+                 for i in make_vectors.make_inputs()}
+    for vec in vectors:
+        b, salt = secrets_b[(vec["pool_id"], vec["username"], vec["B"])]
+        v = verifier(vec["pool_id"], vec["username"], vec["password"], int(salt, 16))
+        sig = server_signature(vec["pool_id"], vec["username"], v, b, int(vec["A"], 16),
+                               vec["secret_block"], vec["timestamp"])
+        if sig != vec["signature"]:
+            print(f"MISMATCH {vec['implementation']} {vec['username']}")
+            return 1
+    print(f"{len(vectors)} vectors verified")
+    return 0
+
+
+def serve(pool_id, client_id, client_secret, user, password):
+    salt = secrets.randbits(128) | (1 << 127)
+    v = verifier(pool_id, user, password, salt)
+    del password  # only the verifier is kept from here on
+    sessions = {}
+
+    def error(code, message):
+        return 400, {"__type": code, "message": message}
+
+    def check_hash(params):
+        if client_secret is None:
+            return None
+        msg = (params.get("USERNAME", "") + client_id).encode()
+        want = base64.b64encode(hmac.new(client_secret.encode(), msg, hashlib.sha256).digest()).decode()
+        if params.get("SECRET_HASH") != want:
+            return error("NotAuthorizedException", f"Unable to verify secret hash for client {client_id}")
+        return None
+
+    def tokens():
+        def jwt(claims):
+            enc = lambda d: base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+            return f"{enc({'alg': 'none', 'kid': 'srp-test'})}.{enc(claims)}.sig"
+        now = int(time.time())
+        common = {"sub": "5f0c1b2a-0000-4000-8000-000000000001", "iss": f"https://cognito-idp.test/{pool_id}",
+                  "exp": now + 3600, "iat": now}
+        return {"AuthenticationResult": {
+            "IdToken": jwt({**common, "token_use": "id", "cognito:username": user, "aud": client_id}),
+            "AccessToken": jwt({**common, "token_use": "access", "username": user, "client_id": client_id}),
+            "RefreshToken": secrets.token_urlsafe(32), "ExpiresIn": 3600, "TokenType": "Bearer"}}
+
+    def handle(target, body):
+        if body.get("ClientId") != client_id:
+            return error("ResourceNotFoundException", "User pool client does not exist.")
+        if target == "InitiateAuth":
+            flow, params = body.get("AuthFlow"), body.get("AuthParameters", {})
+            if flow != "USER_SRP_AUTH":
+                return error("InvalidParameterException", f"{flow} flow not enabled for this client")
+            if (bad := check_hash(params)):
+                return bad
+            if params.get("USERNAME") != user:
+                return error("NotAuthorizedException", "Incorrect username or password.")
+            big_a = int(params["SRP_A"], 16)
+            if big_a % N == 0:
+                return error("InvalidParameterException", "SRP_A is 0 mod N")
+            b = secrets.randbits(1024)
+            session = secrets.token_urlsafe(16)
+            block = base64.b64encode(secrets.token_bytes(64)).decode()
+            sessions[session] = (big_a, b, block)
+            return 200, {"ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": {
+                "SALT": format(salt, "x"), "SRP_B": format((K * v + pow(G, b, N)) % N, "x"),
+                "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user, "USERNAME": user}}
+        if target == "RespondToAuthChallenge" and body.get("ChallengeName") == "PASSWORD_VERIFIER":
+            params = body.get("ChallengeResponses", {})
+            if (bad := check_hash(params)):
+                return bad
+            big_a, b, block = sessions.pop(body.get("Session"), (None, None, None))
+            if big_a is None or params.get("PASSWORD_CLAIM_SECRET_BLOCK") != block:
+                return error("NotAuthorizedException", "Invalid session for the user.")
+            if not TIMESTAMP.match(params.get("TIMESTAMP", "")):
+                return error("InvalidParameterException", "TIMESTAMP is not in the expected format")
+            want = server_signature(pool_id, params.get("USERNAME", ""), v, b, big_a, block, params["TIMESTAMP"])
+            if params.get("USERNAME") != user or not hmac.compare_digest(want, params.get("PASSWORD_CLAIM_SIGNATURE", "")):
+                return error("NotAuthorizedException", "Incorrect username or password.")
+            return 200, tokens()
+        return error("InvalidParameterException", f"{target} is not served here")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            target = self.headers.get("X-Amz-Target", "").split(".")[-1]
+            status, answer = handle(target, body)
+            data = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/x-amz-json-1.1")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(server.server_address[1], flush=True)
+    sys.stdin.read()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--check-vectors"]:
+        sys.exit(check_vectors())
+    pool, client, secret, name, pw = sys.argv[1:6]
+    serve(pool, client, None if secret == "-" else secret, name, pw)
