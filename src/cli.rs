@@ -45,6 +45,11 @@ pub enum Command {
         after_help = "Examples:\n  curl -H \"Authorization: $(cognito-auth token)\" https://api.example.com/items\n  cognito-auth token --access --json"
     )]
     Token(TokenArgs),
+    /// List the IAM roles the ID token offers (group-to-role mapping).
+    #[command(
+        after_help = "Examples:\n  cognito-auth roles\n  cognito-auth login --role-arn \"$(cognito-auth roles | cut -f1 | head -n 1)\""
+    )]
+    Roles(ProfileArg),
     /// Revoke the session and remove its tokens and credentials.
     #[command(
         after_help = "Examples:\n  cognito-auth logout\n  cognito-auth logout --profile dev --global   # also sign out on every device"

@@ -63,3 +63,5 @@ pub const AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: &str =
     "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
 /// The SDK's endpoint for Cognito identity pools.
 pub const AWS_ENDPOINT_URL_COGNITO_IDENTITY: &str = "AWS_ENDPOINT_URL_COGNITO_IDENTITY";
+/// The SDK's endpoint for STS.
+pub const AWS_ENDPOINT_URL_STS: &str = "AWS_ENDPOINT_URL_STS";

@@ -28,6 +28,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// A refusal whose remedy depends on the case.
+    #[error("{message}")]
+    Refused { message: String, hint: String },
     #[error("sign-in refused for `{user}`: {message}")]
     NotAuthorized { user: String, message: String },
     #[error("user `{0}` does not exist in this user pool")]
@@ -122,6 +125,7 @@ impl Error {
                 "run `cognito-auth configure --profile {profile} {flag} ...` or set {env}"
             ),
             Error::InvalidValue { .. } | Error::Usage(_) => return None,
+            Error::Refused { hint, .. } => hint.clone(),
             Error::NotAuthorized { .. } => {
                 "check the username and password; a user locked out by too many attempts must wait before retrying".into()
             }

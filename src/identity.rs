@@ -7,6 +7,7 @@ use aws_smithy_types::DateTime;
 use crate::auth::pool_region;
 use crate::error::{Error, Result};
 use crate::sdk::{self, Failure, Service};
+
 use crate::secret::Secret;
 
 /// Temporary AWS credentials.
@@ -34,6 +35,15 @@ pub fn identity_pool_region(identity_pool_id: &str) -> &str {
         .map_or(identity_pool_id, |(r, _)| r)
 }
 
+/// Which role, and for how long: the enhanced flow (optionally with CustomRoleArn), or with a
+/// duration the basic flow (GetOpenIdToken, then STS AssumeRoleWithWebIdentity).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RoleChoice {
+    pub role_arn: Option<String>,
+    /// Seconds; `Some` selects the basic flow.
+    pub duration: Option<i32>,
+}
+
 /// What the exchange needs to know.
 #[derive(Debug)]
 pub struct Exchange<'a> {
@@ -41,10 +51,13 @@ pub struct Exchange<'a> {
     pub user_pool_id: &'a str,
     pub client_id: &'a str,
     pub id_token: &'a Secret<String>,
+    pub role: &'a RoleChoice,
+    /// RoleSessionName for the basic flow (CloudTrail shows it).
+    pub session_name: &'a str,
 }
 
 impl Exchange<'_> {
-    /// Runs GetId then GetCredentialsForIdentity; returns the identity id and the credentials.
+    /// Runs GetId, then gets credentials; returns the identity id and the credentials.
     pub async fn run(&self, client: &Client) -> Result<(String, AwsCredentials)> {
         let provider = provider_name(self.user_pool_id);
         let region = identity_pool_region(self.identity_pool_id);
@@ -61,18 +74,27 @@ impl Exchange<'_> {
         Ok((identity_id, credentials))
     }
 
-    /// GetCredentialsForIdentity for an identity id already known (from an earlier GetId).
+    /// Credentials for an identity id already known (from an earlier GetId).
     pub async fn credentials_for(
         &self,
         client: &Client,
         identity_id: &str,
     ) -> Result<AwsCredentials> {
+        match self.role.duration {
+            Some(duration) => self.basic(client, identity_id, duration).await,
+            None => self.enhanced(client, identity_id).await,
+        }
+    }
+
+    /// GetCredentialsForIdentity, with CustomRoleArn when a role was chosen.
+    async fn enhanced(&self, client: &Client, identity_id: &str) -> Result<AwsCredentials> {
         let provider = provider_name(self.user_pool_id);
         let region = identity_pool_region(self.identity_pool_id);
         let out = client
             .get_credentials_for_identity()
             .identity_id(identity_id)
             .logins(&provider, self.id_token.expose())
+            .set_custom_role_arn(self.role.role_arn.clone())
             .send()
             .await
             .map_err(|e| {
@@ -94,6 +116,55 @@ impl Exchange<'_> {
         })
     }
 
+    /// The basic flow: an OpenID token for the identity, then STS for `duration` seconds.
+    async fn basic(
+        &self,
+        client: &Client,
+        identity_id: &str,
+        duration: i32,
+    ) -> Result<AwsCredentials> {
+        let provider = provider_name(self.user_pool_id);
+        let region = identity_pool_region(self.identity_pool_id);
+        let role = self.role.role_arn.as_deref().ok_or_else(|| Error::Refused {
+            message: "the basic flow (a --duration) needs a role, and none was given".into(),
+            hint: "pass --role-arn ARN or save one with `cognito-auth configure --role-arn`; `cognito-auth roles` lists the roles your token offers".into(),
+        })?;
+        let token = client
+            .get_open_id_token()
+            .identity_id(identity_id)
+            .logins(&provider, self.id_token.expose())
+            .send()
+            .await
+            .map_err(|e| match sdk::classify(e, Service::IdentityPools, region) {
+                Failure::Service { code, message } if code == "InvalidParameterException" => Error::Refused {
+                    message: format!("identity pool `{}` refused the basic flow: {message}", self.identity_pool_id),
+                    hint: "turn on the basic (classic) flow of the identity pool (AllowClassicFlow), or sign in without --duration for one-hour credentials".into(),
+                },
+                other => self.explain(other, &provider),
+            })?
+            .token
+            .ok_or_else(|| incomplete("GetOpenIdToken", "token"))?;
+        let sts = sdk::sts(region);
+        let out = sts
+            .assume_role_with_web_identity()
+            .role_arn(role)
+            .role_session_name(self.session_name)
+            .web_identity_token(token)
+            .duration_seconds(duration)
+            .send()
+            .await
+            .map_err(|e| sts_refusal(sdk::classify(e, Service::Sts, region), role, duration))?;
+        let c = out
+            .credentials
+            .ok_or_else(|| incomplete("AssumeRoleWithWebIdentity", "credentials"))?;
+        Ok(AwsCredentials {
+            access_key_id: c.access_key_id,
+            secret_access_key: Secret::new(c.secret_access_key),
+            session_token: Secret::new(c.session_token),
+            expiration: c.expiration,
+        })
+    }
+
     fn explain(&self, failure: Failure, provider: &str) -> Error {
         let (code, message) = match failure {
             Failure::Other(err) => return err,
@@ -102,6 +173,10 @@ impl Exchange<'_> {
         let pool = self.identity_pool_id.to_owned();
         match code.as_str() {
             "ResourceNotFoundException" => Error::IdentityPoolNotFound { pool, message },
+            "InvalidParameterException" if self.role.role_arn.is_some() => Error::Refused {
+                message: format!("identity pool `{pool}` refused the role: {message}"),
+                hint: "choose one of the roles your token offers (`cognito-auth roles`)".into(),
+            },
             "NotAuthorizedException" | "InvalidIdentityPoolConfigurationException" => {
                 Error::IdentityPoolRejected {
                     pool,
@@ -116,6 +191,29 @@ impl Exchange<'_> {
                 message,
             },
         }
+    }
+}
+
+/// What STS's refusals mean for someone asking for a role and a duration.
+fn sts_refusal(failure: Failure, role: &str, duration: i32) -> Error {
+    let (code, message) = match failure {
+        Failure::Other(err) => return err,
+        Failure::Service { code, message } => (code, message),
+    };
+    let hint = if message.contains("MaxSessionDuration") {
+        format!(
+            "ask for less than {}h, or raise the role's limit: aws iam update-role --role-name {} --max-session-duration 43200",
+            duration / 3600,
+            role.rsplit('/').next().unwrap_or(role)
+        )
+    } else if code == "AccessDenied" || code == "AccessDeniedException" {
+        "the role's trust policy must allow sts:AssumeRoleWithWebIdentity for cognito-identity.amazonaws.com with this identity pool as `aud` and `amr` authenticated".into()
+    } else {
+        "check the role ARN and the identity pool's basic flow setting".into()
+    };
+    Error::Refused {
+        message: format!("STS refused role {role} for {duration} s: {code}: {message}"),
+        hint,
     }
 }
 
@@ -142,11 +240,14 @@ mod tests {
     #[test]
     fn explains_identity_pool_errors() {
         let token = Secret::new("t".to_owned());
+        let role = RoleChoice::default();
         let exchange = Exchange {
             identity_pool_id: "us-east-1:0000",
             user_pool_id: "us-east-1_P",
             client_id: "c",
             id_token: &token,
+            role: &role,
+            session_name: "s",
         };
         let explain = |code: &str| {
             exchange.explain(
@@ -168,5 +269,38 @@ mod tests {
         );
         assert!(rejected.hint().unwrap().contains("prov with app client c"));
         assert!(matches!(explain("Other"), Error::Service { .. }));
+    }
+
+    #[test]
+    fn sts_refusals_say_what_to_change() {
+        let role = "arn:aws:iam::123456789012:role/Premium";
+        let refusal = |code: &str, message: &str| {
+            sts_refusal(
+                Failure::Service {
+                    code: code.into(),
+                    message: message.into(),
+                },
+                role,
+                43_200,
+            )
+        };
+        let long = refusal(
+            "ValidationError",
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        );
+        assert!(
+            long.to_string()
+                .starts_with("STS refused role arn:aws:iam::123456789012:role/Premium for 43200 s")
+        );
+        assert_eq!(
+            long.hint().unwrap(),
+            "ask for less than 12h, or raise the role's limit: aws iam update-role --role-name Premium --max-session-duration 43200"
+        );
+        assert!(
+            refusal("AccessDenied", "Not authorized")
+                .hint()
+                .unwrap()
+                .contains("trust policy")
+        );
     }
 }

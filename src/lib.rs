@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Export(args) => commands::export::run(args)?,
         Command::Exec(args) => return commands::exec::run(args),
         Command::Token(args) => commands::token::run(args)?,
+        Command::Roles(args) => commands::roles::run(args)?,
         Command::Logout(args) => commands::logout::run(args)?,
         Command::Status(args) => {
             if !commands::status::run(args)? {

@@ -67,11 +67,28 @@ pub fn identity_pools(region: &str) -> aws_sdk_cognitoidentity::Client {
     aws_sdk_cognitoidentity::Client::from_conf(config.build())
 }
 
-/// A Cognito service, for endpoints and messages.
+/// STS in `region`, for the identity pool's basic flow (AssumeRoleWithWebIdentity is unsigned).
+pub fn sts(region: &str) -> aws_sdk_sts::Client {
+    let mut config = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(region.to_owned()))
+        .timeout_config(timeouts())
+        .retry_config(retries());
+    if let Some(url) = Service::Sts.configured_endpoint() {
+        if url.starts_with("http://") {
+            config = config.http_client(plain_http());
+        }
+        config = config.endpoint_url(url);
+    }
+    aws_sdk_sts::Client::from_conf(config.build())
+}
+
+/// A service we call, for endpoints and messages.
 #[derive(Debug, Clone, Copy)]
 pub enum Service {
     UserPools,
     IdentityPools,
+    Sts,
 }
 
 impl Service {
@@ -79,6 +96,7 @@ impl Service {
         match self {
             Service::UserPools => "Cognito user pools",
             Service::IdentityPools => "Cognito identity pools",
+            Service::Sts => "AWS STS",
         }
     }
 
@@ -86,6 +104,7 @@ impl Service {
         match self {
             Service::UserPools => "cognito-idp",
             Service::IdentityPools => "cognito-identity",
+            Service::Sts => "sts",
         }
     }
 
@@ -100,6 +119,7 @@ impl Service {
         let own = match self {
             Service::UserPools => env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER,
             Service::IdentityPools => env_vars::AWS_ENDPOINT_URL_COGNITO_IDENTITY,
+            Service::Sts => env_vars::AWS_ENDPOINT_URL_STS,
         };
         env_vars::get(own).or_else(|| env_vars::get(env_vars::AWS_ENDPOINT_URL))
     }

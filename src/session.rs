@@ -147,15 +147,51 @@ async fn renew(
     }
     if want == Want::Credentials {
         let client = sdk::identity_pools(identity::identity_pool_region(&session.identity_pool_id));
+        let session_name = role_session_name(&session.username);
         let creds = Exchange {
             identity_pool_id: &session.identity_pool_id,
             user_pool_id: &session.user_pool_id,
             client_id: &session.client_id,
             id_token: &session.id_token,
+            role: &session.role,
+            session_name: &session_name,
         }
         .credentials_for(&client, &session.identity_id)
         .await?;
         session.credentials = CachedCredentials::new(&creds, now);
     }
     Ok(())
+}
+
+/// An STS RoleSessionName for the user: `cognito-auth-<user>`, within STS's alphabet and 64
+/// characters (CloudTrail shows it).
+pub fn role_session_name(username: &str) -> String {
+    let cleaned: String = username
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@-_".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut name = format!("cognito-auth-{cleaned}");
+    name.truncate(64);
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names_fit_sts() {
+        assert_eq!(
+            role_session_name("alice-premium"),
+            "cognito-auth-alice-premium"
+        );
+        assert_eq!(role_session_name("jürgen muß"), "cognito-auth-j-rgen-mu-");
+        assert_eq!(role_session_name(&"x".repeat(100)).len(), 64);
+    }
 }

@@ -16,6 +16,12 @@ pub struct IdClaims {
     pub groups: Vec<String>,
     #[serde(default)]
     pub exp: i64,
+    /// The roles group-to-role mapping offers (`cognito:roles`).
+    #[serde(rename = "cognito:roles", default)]
+    pub roles: Vec<String>,
+    /// The role of the user's highest-precedence group (`cognito:preferred_role`).
+    #[serde(rename = "cognito:preferred_role", default)]
+    pub preferred_role: Option<String>,
 }
 
 /// Decodes the payload of a JWT; `None` if it is not one.
@@ -34,13 +40,18 @@ mod tests {
     #[test]
     fn decodes_cognito_claims() {
         let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(
-            r#"{"sub":"1234","cognito:username":"alice-premium","cognito:groups":["premium-users"],"exp":1700000000}"#,
+            r#"{"sub":"1234","cognito:username":"alice-premium","cognito:groups":["premium-users"],"exp":1700000000,"cognito:roles":["arn:aws:iam::123456789012:role/P"],"cognito:preferred_role":"arn:aws:iam::123456789012:role/P"}"#,
         );
         let claims = id_claims(&format!("eyJhbGciOiJSUzI1NiJ9.{payload}.sig")).unwrap();
         assert_eq!(claims.username, "alice-premium");
         assert_eq!(claims.groups, ["premium-users"]);
         assert_eq!(claims.sub, "1234");
         assert_eq!(claims.exp, 1_700_000_000);
+        assert_eq!(claims.roles, ["arn:aws:iam::123456789012:role/P"]);
+        assert_eq!(
+            claims.preferred_role.as_deref(),
+            Some("arn:aws:iam::123456789012:role/P")
+        );
         assert_eq!(id_claims("not-a-jwt"), None);
     }
 }

@@ -8,7 +8,7 @@ use crate::cli::LoginArgs;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
-use crate::identity::{self, Exchange};
+use crate::identity::{self, Exchange, RoleChoice};
 use crate::keystore;
 use crate::sdk;
 use crate::secret::Secret;
@@ -116,7 +116,7 @@ pub fn sign_in(
         _ => AuthFlow::Password,
     };
     let identity_pool_id = settings.identity_pool_id()?.to_owned();
-    let (tokens, identity_id, creds) = sdk::block_on(async {
+    let tokens = sdk::block_on(async {
         let idp = sdk::user_pools(app.region());
         let (tokens, used) = auth::sign_in(&idp, &app, username, password, flow, prompt).await?;
         if used != flow {
@@ -124,17 +124,24 @@ pub fn sign_in(
                 "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
             ));
         }
-        let client = sdk::identity_pools(identity::identity_pool_region(&identity_pool_id));
-        let (identity_id, creds) = Exchange {
+        Ok::<_, Error>(tokens)
+    })?;
+    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
+    let role = choose_role(settings, &claims, prompt.tty)?;
+    let session_name = session::role_session_name(&claims.username);
+    let (identity_id, creds) = sdk::block_on(
+        Exchange {
             identity_pool_id: &identity_pool_id,
             user_pool_id: &app.user_pool_id,
             client_id: &app.client_id,
             id_token: &tokens.id_token,
+            role: &role,
+            session_name: &session_name,
         }
-        .run(&client)
-        .await?;
-        Ok::<_, Error>((tokens, identity_id, creds))
-    })?;
+        .run(&sdk::identity_pools(identity::identity_pool_region(
+            &identity_pool_id,
+        ))),
+    )?;
 
     let now = clock::now();
     let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
@@ -168,11 +175,56 @@ pub fn sign_in(
             now + 3600
         },
         refresh_token,
+        role,
         credentials: CachedCredentials::new(&creds, now),
     };
     write_files(settings, files, &session, force)?;
     lock.save(&session)?;
     Ok(session)
+}
+
+/// The role and lifetime to ask for: `--role-arn` / `role_arn` and `--duration` / `duration`;
+/// for the basic flow without a role, the token's preferred role; and with several roles on
+/// offer, none chosen and a terminal, the user's pick (the enhanced flow's CustomRoleArn).
+fn choose_role(settings: &Settings, claims: &jwt::IdClaims, tty: bool) -> Result<RoleChoice> {
+    let duration = settings
+        .duration
+        .as_ref()
+        .and_then(|d| crate::settings::parse_duration(&d.value));
+    let mut role_arn = settings.role_arn.as_ref().map(|r| r.value.clone());
+    if role_arn.is_none() && duration.is_some() {
+        role_arn = claims
+            .preferred_role
+            .clone()
+            .or_else(|| match claims.roles.as_slice() {
+                [only] => Some(only.clone()),
+                _ => None,
+            });
+    }
+    if role_arn.is_none() && claims.roles.len() > 1 && tty {
+        let list: Vec<String> = claims
+            .roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("  {}) {r}", i + 1))
+            .collect();
+        terminal::tell(&format!(
+            "Your groups offer several roles:\n{}",
+            list.join("\n")
+        ));
+        let answer = terminal::ask_tty("Role (number, Enter for the preferred one)")?;
+        if !answer.is_empty() {
+            let pick = answer
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| claims.roles.get(i.wrapping_sub(1)));
+            role_arn = Some(
+                pick.cloned()
+                    .ok_or_else(|| Error::Usage(format!("`{answer}` is not one of the roles")))?,
+            );
+        }
+    }
+    Ok(RoleChoice { role_arn, duration })
 }
 
 /// Writes the credentials into the profile, unless the profile runs our `credential_process`

@@ -6,6 +6,7 @@ pub mod exec;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod roles;
 pub mod status;
 pub mod token;
 

@@ -5,6 +5,7 @@ mod files;
 mod help;
 mod login;
 mod mfa;
+mod roles;
 mod session;
 mod settings;
 mod srp;

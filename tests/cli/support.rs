@@ -604,6 +604,53 @@ pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The form fields of the STS-style (query protocol) requests moto recorded for `action`.
+pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, String>> {
+    moto();
+    let text = std::fs::read_to_string(RECORDING.get().unwrap()).unwrap_or_default();
+    let decode = |s: &str| {
+        let bytes = s.replace('+', " ").into_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' && i + 2 < bytes.len() {
+                out.push(
+                    u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(), 16)
+                        .unwrap(),
+                );
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).unwrap()
+    };
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|entry| {
+            let body = entry["body"].as_str()?.to_owned();
+            let body = if entry["body_encoded"].as_bool() == Some(true) {
+                use base64::Engine;
+                String::from_utf8(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(body)
+                        .ok()?,
+                )
+                .ok()?
+            } else {
+                body
+            };
+            let form: std::collections::HashMap<String, String> = body
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .map(|(k, v)| (decode(k), decode(v)))
+                .collect();
+            (form.get("Action").map(String::as_str) == Some(action)).then_some(form)
+        })
+        .collect()
+}
+
 /// Seconds since the epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -119,8 +119,12 @@ def serve(pool_id, client_id, client_secret, user, password):
         now = int(time.time())
         common = {"sub": "5f0c1b2a-0000-4000-8000-000000000001", "iss": f"https://cognito-idp.test/{pool_id}",
                   "exp": now + 3600, "iat": now}
+        id_claims = {**common, "token_use": "id", "cognito:username": user, "aud": client_id}
+        if os.environ.get("SRP_TEST_ROLES"):  # as group-to-role mapping puts them in the token
+            id_claims["cognito:roles"] = os.environ["SRP_TEST_ROLES"].split(",")
+            id_claims["cognito:preferred_role"] = os.environ.get("SRP_TEST_PREFERRED_ROLE")
         return {"AuthenticationResult": {
-            "IdToken": jwt({**common, "token_use": "id", "cognito:username": user, "aud": client_id}),
+            "IdToken": jwt(id_claims),
             "AccessToken": jwt({**common, "token_use": "access", "username": user, "client_id": client_id}),
             "RefreshToken": secrets.token_urlsafe(32), "ExpiresIn": 3600, "TokenType": "Bearer"}}
 

@@ -1,0 +1,169 @@
+//! Longer sessions and role choice: the basic flow (GetOpenIdToken, then STS with
+//! DurationSeconds) against moto's STS, CustomRoleArn in the enhanced flow, and `roles`.
+//! moto's GetOpenIdToken is a stub and its STS checks neither the token nor the role's
+//! MaxSessionDuration, so these tests check what was asked for and what came back; the
+//! explanation of STS's refusals is unit-tested in `identity`.
+
+use predicates::prelude::*;
+
+use crate::support::*;
+
+const PREMIUM: &str = "arn:aws:iam::123456789012:role/CognitoPremiumUserRole";
+const BASIC: &str = "arn:aws:iam::123456789012:role/CognitoBasicUserRole";
+
+fn calls_for(seconds: &str) -> Vec<std::collections::HashMap<String, String>> {
+    recorded_form("AssumeRoleWithWebIdentity")
+        .into_iter()
+        .filter(|c| c["DurationSeconds"] == seconds)
+        .collect()
+}
+
+fn twelve_hour_calls() -> Vec<std::collections::HashMap<String, String>> {
+    calls_for("43200")
+}
+
+fn two_hour_calls() -> Vec<std::collections::HashMap<String, String>> {
+    calls_for("7200")
+}
+
+#[test]
+fn twelve_hours_through_the_basic_flow_and_its_refresh() {
+    let pool = Pool::new();
+    let sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    sb.cmd()
+        .args([
+            "login",
+            "--profile",
+            "dev",
+            "-u",
+            ALICE,
+            "--duration",
+            "12h",
+            "--role-arn",
+            PREMIUM,
+        ])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("(720 minutes)").or(predicate::str::contains("(719 minutes)")),
+        );
+    // Tests run in parallel: this is the only one asking for twelve hours.
+    let calls = twelve_hour_calls();
+    assert_eq!(calls.len(), 1);
+    let call = calls.last().unwrap();
+    assert_eq!(call["DurationSeconds"], "43200");
+    assert_eq!(call["RoleArn"], PREMIUM);
+    assert_eq!(call["RoleSessionName"], "cognito-auth-alice-premium");
+    let expires = sb.session("dev")["credentials"]["expiration"]
+        .as_i64()
+        .unwrap();
+    assert!(
+        (now() + 43_100..=now() + 43_200).contains(&expires),
+        "{expires}"
+    );
+    assert!(recorded("GetOpenIdToken", &pool.user_pool_id).len() == 1);
+
+    // A refresh keeps the flow, the role and the duration.
+    sb.edit_session("dev", |s| {
+        s["credentials"]["issued_at"] = (now() - 43_000).into();
+        s["credentials"]["expiration"] = (now() + 100).into();
+    });
+    sb.cmd()
+        .args(["credential-process", "--profile", "dev"])
+        .assert()
+        .success();
+    assert_eq!(twelve_hour_calls().len(), 2);
+}
+
+#[test]
+fn bad_durations_are_refused_before_any_request() {
+    let pool = Pool::new();
+    let sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    for bad in ["0", "13h", "abc"] {
+        sb.cmd()
+            .args(["login", "--profile", "dev", "-u", ALICE, "--duration", bad, "--role-arn", PREMIUM])
+            .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+            .assert()
+            .code(2)
+            .stderr(format!(
+                "error: invalid duration (from flag --duration) `{bad}`: expected between 1h and 12h, e.g. 8h, 90m or 3600 (seconds)\n"
+            ));
+    }
+    assert!(recorded("InitiateAuth", &pool.public_client_id).is_empty());
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--duration", "13h"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn a_role_without_duration_asks_the_enhanced_flow_for_it() {
+    let pool = Pool::new();
+    let sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--role-arn", BASIC])
+        .assert()
+        .success();
+    sb.login("dev", ALICE, ALICE_PASSWORD).success();
+    let calls = recorded("GetCredentialsForIdentity", &pool.user_pool_id);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["CustomRoleArn"], BASIC);
+}
+
+#[test]
+fn roles_lists_the_token_roles_and_the_basic_flow_takes_the_preferred_one() {
+    // moto has no role mappings, so cognito:roles comes from the SRP verifier's tokens.
+    let server = start_emulator(
+        "srp_server.py",
+        &[
+            "us-east-1_Roles1".as_ref(),
+            "rolesclient".as_ref(),
+            "-".as_ref(),
+            ALICE.as_ref(),
+            ALICE_PASSWORD.as_ref(),
+        ],
+        &[
+            ("SRP_TEST_ROLES", format!("{PREMIUM},{BASIC}").as_ref()),
+            ("SRP_TEST_PREFERRED_ROLE", PREMIUM.as_ref()),
+        ],
+        tempfile::tempdir().unwrap(),
+    );
+    let identity = Pool::new().identity_pool_id;
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &server.endpoint,
+    );
+    sb.cmd()
+        .args([
+            "configure",
+            "--profile",
+            "dev",
+            "--user-pool-id",
+            "us-east-1_Roles1",
+            "--client-id",
+            "rolesclient",
+        ])
+        .args(["--identity-pool-id", &identity, "--auth-flow", "srp"])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["login", "--profile", "dev", "-u", ALICE, "--duration", "2h"])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .assert()
+        .success();
+    // Tests run in parallel: this is the only one asking for two hours.
+    let calls = two_hour_calls();
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls.last().unwrap()["RoleArn"], PREMIUM);
+    assert_eq!(calls.last().unwrap()["DurationSeconds"], "7200");
+    sb.cmd()
+        .args(["roles", "--profile", "dev"])
+        .assert()
+        .success()
+        .stdout(format!("{PREMIUM}\tpreferred\n{BASIC}\n"));
+}
