@@ -125,3 +125,73 @@ fn a_client_without_user_password_auth_falls_back_to_srp_once() {
             "note: to use SRP from the start: cognito-auth configure --profile dev --auth-flow srp",
         ));
 }
+
+/// A verifier that asks `challenges` (in order) after the password, as a pool with MFA does.
+fn verifier_with(challenges: &str) -> (Emulator, Sandbox) {
+    let server = start_emulator(
+        "srp_server.py",
+        &[
+            POOL.as_ref(),
+            CLIENT.as_ref(),
+            "-".as_ref(),
+            ALICE.as_ref(),
+            PASSWORD.as_ref(),
+        ],
+        &[("SRP_TEST_CHALLENGES", challenges.as_ref())],
+        tempfile::tempdir().unwrap(),
+    );
+    let identity = Pool::new().identity_pool_id;
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &server.endpoint,
+    );
+    sb.cmd()
+        .args([
+            "configure",
+            "--profile",
+            "dev",
+            "--user-pool-id",
+            POOL,
+            "--client-id",
+            CLIENT,
+        ])
+        .args(["--identity-pool-id", &identity, "--auth-flow", "srp"])
+        .assert()
+        .success();
+    (server, sb)
+}
+
+#[test]
+fn challenges_in_any_order_and_number_are_answered() {
+    let (_server, mut sb) = verifier_with("SELECT_MFA_TYPE,EMAIL_OTP,SMS_MFA");
+    sb.env("COGNITO_MFA_CODE", "135790");
+    sb.login("dev", ALICE, PASSWORD)
+        .success()
+        .stderr(predicate::str::contains("Signed in as alice-premium"));
+}
+
+#[test]
+fn an_unknown_challenge_is_an_error_naming_it() {
+    let (_server, sb) = verifier_with("CUSTOM_CHALLENGE");
+    let before = sb.snapshot();
+    sb.login("dev", ALICE, PASSWORD)
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: Cognito asked for the CUSTOM_CHALLENGE challenge, which this version cannot answer\n",
+        ));
+    assert_eq!(sb.snapshot(), before);
+}
+
+#[test]
+fn a_wrong_email_code_is_refused() {
+    let (_server, mut sb) = verifier_with("EMAIL_OTP");
+    sb.env("COGNITO_MFA_CODE", "000000");
+    let before = sb.snapshot();
+    sb.login("dev", ALICE, PASSWORD)
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: the MFA code was refused: Invalid code or answer received for user\n",
+        ));
+    assert_eq!(sb.snapshot(), before);
+}

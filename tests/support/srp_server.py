@@ -5,7 +5,9 @@ user's SRP verifier (never the password), answers InitiateAuth USER_SRP_AUTH wit
 and accepts the PASSWORD_VERIFIER reply only when PASSWORD_CLAIM_SIGNATURE is what a server
 holding the verifier computes (S = (A * v^u)^b mod N, then the HKDF key and the HMAC). It also
 checks SECRET_HASH and the TIMESTAMP format, and refuses USER_PASSWORD_AUTH as an SRP-only app
-client does. Tokens it issues are unsigned JWTs; identity-pool calls go to moto.
+client does. Tokens it issues are unsigned JWTs; identity-pool calls go to moto. With
+SRP_TEST_CHALLENGES it asks further challenges in the given order (SELECT_MFA_TYPE, EMAIL_OTP,
+SMS_MFA, or any other name) before handing out tokens.
 
 Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
@@ -71,6 +73,11 @@ def server_signature(pool_id, user, v, b, big_a, secret_block, timestamp):
     return base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
 
 
+# Challenges to ask after the password is verified (e.g. "SELECT_MFA_TYPE,EMAIL_OTP"), and the
+# code that answers the code challenges.
+EXTRA_CHALLENGES = [c for c in os.environ.get("SRP_TEST_CHALLENGES", "").split(",") if c]
+CODE = "135790"
+
 TIMESTAMP = re.compile(r"^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"[1-9][0-9]? [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC [0-9]{4}$")
 
@@ -128,6 +135,22 @@ def serve(pool_id, client_id, client_secret, user, password):
             "AccessToken": jwt({**common, "token_use": "access", "username": user, "client_id": client_id}),
             "RefreshToken": secrets.token_urlsafe(32), "ExpiresIn": 3600, "TokenType": "Bearer"}}
 
+    pending = {}
+
+    def next_step(remaining):
+        """Walks the extra challenges configured for the test, then hands out tokens."""
+        if not remaining:
+            return 200, tokens()
+        name, rest = remaining[0], remaining[1:]
+        session = secrets.token_urlsafe(16)
+        pending[session] = (name, rest)
+        parameters = {"USERNAME": user}
+        if name == "SELECT_MFA_TYPE":
+            parameters["MFAS_CAN_CHOOSE"] = json.dumps(["SMS_MFA", "EMAIL_OTP"])
+        elif name in ("EMAIL_OTP", "SMS_MFA"):
+            parameters["CODE_DELIVERY_DESTINATION"] = "a***@e***.com" if name == "EMAIL_OTP" else "+*******1234"
+        return 200, {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
+
     def handle(target, body):
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
@@ -161,7 +184,20 @@ def serve(pool_id, client_id, client_secret, user, password):
             want = server_signature(pool_id, params.get("USERNAME", ""), v, b, big_a, block, params["TIMESTAMP"])
             if params.get("USERNAME") != user or not hmac.compare_digest(want, params.get("PASSWORD_CLAIM_SIGNATURE", "")):
                 return error("NotAuthorizedException", "Incorrect username or password.")
-            return 200, tokens()
+            return next_step(list(EXTRA_CHALLENGES))
+        if target == "RespondToAuthChallenge" and body.get("Session") in pending:
+            params = body.get("ChallengeResponses", {})
+            if (bad := check_hash(params)):
+                return bad
+            name, remaining = pending.pop(body["Session"])
+            if body.get("ChallengeName") != name:
+                return error("InvalidParameterException", f"expected an answer to {name}")
+            answer = {"SELECT_MFA_TYPE": params.get("ANSWER") in ("SMS_MFA", "EMAIL_OTP"),
+                      "EMAIL_OTP": params.get("EMAIL_OTP_CODE") == CODE,
+                      "SMS_MFA": params.get("SMS_MFA_CODE") == CODE}.get(name, False)
+            if not answer:
+                return error("CodeMismatchException", "Invalid code or answer received for user")
+            return next_step(remaining)
         return error("InvalidParameterException", f"{target} is not served here")
 
     class Handler(http.server.BaseHTTPRequestHandler):
