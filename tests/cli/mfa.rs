@@ -97,3 +97,60 @@ fn sms_code_from_the_environment() {
     assert_eq!(reply["ChallengeName"], "SMS_MFA");
     assert_eq!(reply["ChallengeResponses"]["SMS_MFA_CODE"], "424242");
 }
+
+/// cognito-local keeps a real secret per user and checks every code.
+#[test]
+fn totp_codes_checked_by_cognito_local() {
+    let pool = LocalPool::new();
+    let secret = pool.enable_totp();
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &cognito_local().endpoint,
+    );
+    sb.cmd()
+        .args([
+            "configure",
+            "--profile",
+            "dev",
+            "--user-pool-id",
+            &pool.user_pool_id,
+        ])
+        .args([
+            "--client-id",
+            &pool.client_id,
+            "--identity-pool-id",
+            &pool.identity_pool_id,
+        ])
+        .args(["--region", "us-east-1"])
+        .assert()
+        .success();
+    let before = sb.snapshot();
+    sb.cmd()
+        .args([
+            "login",
+            "--profile",
+            "dev",
+            "-u",
+            ALICE,
+            "--mfa-code",
+            "000000",
+        ])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: the MFA code was refused: Incorrect confirmation code\n",
+        ));
+    assert_eq!(sb.snapshot(), before);
+    sb.login("dev", ALICE, ALICE_PASSWORD)
+        .code(1)
+        .stderr(predicate::str::contains("an MFA code is needed"));
+    sb.cmd()
+        .args(["login", "--profile", "dev", "-u", ALICE])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .env("COGNITO_MFA_PROCESS", totp_process_for(&secret))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Signed in as alice-premium"));
+}

@@ -399,12 +399,79 @@ impl Pool {
 
 /// An `mfa_process` that prints the current code for moto's fixed TOTP secret.
 pub fn totp_process() -> String {
+    totp_process_for("asdfasdfasdf")
+}
+
+/// An `mfa_process` that prints the current code for a base32 TOTP secret.
+pub fn totp_process_for(secret: &str) -> String {
     let python = std::env::var("MOTO_PYTHON")
         .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
     format!(
-        "{python} {}/tests/support/totp.py asdfasdfasdf",
+        "{python} {}/tests/support/totp.py {secret}",
         env!("CARGO_MANIFEST_DIR")
     )
+}
+
+impl LocalPool {
+    /// Gives alice an authenticator app and makes it her second factor; returns its secret.
+    pub fn enable_totp(&self) -> String {
+        block_on(async {
+            let c = idp::Client::new(&admin_config_at(&cognito_local().endpoint).await);
+            let auth = c
+                .initiate_auth()
+                .auth_flow(idp::types::AuthFlowType::UserPasswordAuth)
+                .client_id(&self.client_id)
+                .auth_parameters("USERNAME", ALICE)
+                .auth_parameters("PASSWORD", ALICE_PASSWORD)
+                .send()
+                .await
+                .unwrap();
+            let access = auth.authentication_result.unwrap().access_token.unwrap();
+            let secret = c
+                .associate_software_token()
+                .access_token(&access)
+                .send()
+                .await
+                .unwrap()
+                .secret_code
+                .unwrap();
+            let code = Command::new("sh")
+                .args(["-c", &totp_process_for(&secret)])
+                .output()
+                .unwrap()
+                .stdout;
+            c.verify_software_token()
+                .access_token(&access)
+                .user_code(String::from_utf8(code).unwrap().trim())
+                .send()
+                .await
+                .unwrap();
+            c.set_user_mfa_preference()
+                .access_token(&access)
+                .software_token_mfa_settings(
+                    idp::types::SoftwareTokenMfaSettingsType::builder()
+                        .enabled(true)
+                        .preferred_mfa(true)
+                        .build(),
+                )
+                .send()
+                .await
+                .unwrap();
+            // cognito-local asks for the code only when the pool's MFA is on.
+            c.set_user_pool_mfa_config()
+                .user_pool_id(&self.user_pool_id)
+                .software_token_mfa_configuration(
+                    idp::types::SoftwareTokenMfaConfigType::builder()
+                        .enabled(true)
+                        .build(),
+                )
+                .mfa_configuration(idp::types::UserPoolMfaType::On)
+                .send()
+                .await
+                .unwrap();
+            secret
+        })
+    }
 }
 
 fn unique() -> u64 {
