@@ -55,6 +55,9 @@ pub enum Command {
         after_help = "Examples:\n  cognito-auth logout\n  cognito-auth logout --profile dev --global   # also sign out on every device"
     )]
     Logout(LogoutArgs),
+    /// Set up and inspect the Cognito stack (needs AWS admin credentials).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Show the resolved settings, the last sign-in and the profile's credentials.
     #[command(
         after_help = "Exit status: 0 when the profile holds live credentials, 1 when it holds none or they expired.\n\nExamples:\n  cognito-auth status\n  cognito-auth status --profile dev --json"
@@ -194,4 +197,110 @@ pub struct StatusArgs {
     /// Print JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create (or find) the whole stack: user pool, groups, app client, identity pool, one IAM
+    /// role per tier, group-to-role mapping; then write a cognito-auth profile for it.
+    #[command(
+        after_help = "Examples:\n  cognito-auth admin bootstrap --name customer-files --bucket customer-files-123 --profile dev\n  cognito-auth admin bootstrap --name demo --tiers premium=rw,basic=ro --test-users --json"
+    )]
+    Bootstrap(BootstrapArgs),
+    /// Print an IAM policy that confines each identity to its own data.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Inspect or change the identity pool's roles.
+    #[command(subcommand)]
+    Role(RoleCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    /// Name of the stack: the user pool, and the prefix of the other resources.
+    #[arg(long)]
+    pub name: String,
+    /// Region to create it in [default: AWS_REGION, the AWS profile's, else us-east-1].
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// Tiers in order of precedence, each with read-write or read-only access.
+    #[arg(long, default_value = "premium=rw,basic=ro")]
+    pub tiers: String,
+    /// The S3 bucket the tiers' policies are about [default: <name>-files].
+    #[arg(long, value_name = "B")]
+    pub bucket: Option<String>,
+    /// Give the app client a secret.
+    #[arg(long)]
+    pub client_secret: bool,
+    /// Also create alice-<first tier> and bob-<second tier> with random passwords (shown once).
+    #[arg(long)]
+    pub test_users: bool,
+    /// The cognito-auth profile to write [default: $AWS_PROFILE, else `default`].
+    #[arg(long, value_name = "P")]
+    pub profile: Option<String>,
+    /// Print JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Objects under `<bucket>/<prefix><identity id>/`.
+    #[command(
+        after_help = "Examples:\n  cognito-auth admin policy s3 --bucket customer-files --read-only"
+    )]
+    S3 {
+        #[arg(long, value_name = "B")]
+        bucket: String,
+        /// Key prefix before each identity's folder (e.g. `home/`).
+        #[arg(long, value_name = "PATH", default_value = "")]
+        prefix: String,
+        #[arg(long)]
+        read_only: bool,
+    },
+    /// Items whose partition key is the identity id.
+    #[command(
+        after_help = "Examples:\n  cognito-auth admin policy dynamodb --table Orders --region eu-west-1 --account 123456789012"
+    )]
+    Dynamodb {
+        #[arg(long, value_name = "T")]
+        table: String,
+        #[arg(long, value_name = "R", default_value = "*")]
+        region: String,
+        #[arg(long, value_name = "ID", default_value = "*")]
+        account: String,
+        #[arg(long)]
+        read_only: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoleCommand {
+    /// The pool's roles and rules, each role's trust and inline policies, and their problems.
+    #[command(
+        after_help = "Examples:\n  cognito-auth admin role info\n  cognito-auth admin role info --identity-pool-id us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0 --json"
+    )]
+    Info {
+        #[arg(long, value_name = "ID")]
+        identity_pool_id: Option<String>,
+        #[command(flatten)]
+        profile: ProfileArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a JSON policy and attach it to a role as an inline policy.
+    #[command(
+        after_help = "Examples:\n  cognito-auth admin policy s3 --bucket b > p.json && cognito-auth admin role apply-policy --role customer-files-premium --name s3 --file p.json"
+    )]
+    ApplyPolicy {
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "F")]
+        file: std::path::PathBuf,
+        /// Region of the admin calls [default: the profile's].
+        #[arg(long, value_name = "R")]
+        region: Option<String>,
+    },
 }

@@ -3,6 +3,7 @@
 //! The core (`auth`, `identity`, `awsfiles`, `settings`, `cache`) never prints; `commands`
 //! resolve settings, call it and print.
 
+pub mod admin;
 pub mod auth;
 pub mod awsfiles;
 pub mod cache;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Exec(args) => return commands::exec::run(args),
         Command::Token(args) => commands::token::run(args)?,
         Command::Roles(args) => commands::roles::run(args)?,
+        Command::Admin(command) => return commands::admin::run(command),
         Command::Logout(args) => commands::logout::run(args)?,
         Command::Status(args) => {
             if !commands::status::run(args)? {

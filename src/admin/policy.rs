@@ -49,13 +49,18 @@ impl Template {
         let mut text = self.text().to_owned();
         for (name, value) in values {
             if value.contains(['"', '\\']) || value.chars().any(char::is_control) {
-                return Err(Error::Usage(format!("{name} may not contain quotes, backslashes or control characters")));
+                return Err(Error::Usage(format!(
+                    "{name} may not contain quotes, backslashes or control characters"
+                )));
             }
             text = text.replace(&format!("{{{{{name}}}}}"), value);
         }
         if let Some(at) = text.find("{{") {
             let name: String = text[at + 2..].chars().take_while(|c| *c != '}').collect();
-            return Err(Error::Usage(format!("{} needs a value for {{{{{name}}}}}", self.file())));
+            return Err(Error::Usage(format!(
+                "{} needs a value for {{{{{name}}}}}",
+                self.file()
+            )));
         }
         validate(&text)?;
         Ok(text)
@@ -64,13 +69,17 @@ impl Template {
 
 /// Checks that `text` is a JSON policy document: an object with `Version` and a `Statement`.
 pub fn validate(text: &str) -> Result<serde_json::Value> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::Usage(format!(
-        "not valid JSON (line {}, column {}): {e}",
-        e.line(),
-        e.column()
-    )))?;
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        Error::Usage(format!(
+            "not valid JSON (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ))
+    })?;
     if doc.get("Version").is_none() || doc.get("Statement").is_none() {
-        return Err(Error::Usage("not an IAM policy: it needs `Version` and `Statement`".into()));
+        return Err(Error::Usage(
+            "not an IAM policy: it needs `Version` and `Statement`".into(),
+        ));
     }
     Ok(doc)
 }
@@ -89,7 +98,10 @@ mod tests {
             ("TABLE", "Orders"),
             ("REGION", "eu-west-1"),
             ("ACCOUNT", "123456789012"),
-            ("IDENTITY_POOL_ID", "us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"),
+            (
+                "IDENTITY_POOL_ID",
+                "us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            ),
         ])
         .unwrap()
     }
@@ -108,11 +120,20 @@ mod tests {
     fn premium_tier_matches_the_seed() {
         let doc: Value = serde_json::from_str(&sample(Template::S3ReadWrite)).unwrap();
         let s = &doc["Statement"];
-        assert_eq!(s[0]["Action"], json!(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]));
-        assert_eq!(s[0]["Resource"], format!("arn:aws:s3:::customer-files/home/{SUB}/*"));
+        assert_eq!(
+            s[0]["Action"],
+            json!(["s3:GetObject", "s3:PutObject", "s3:DeleteObject"])
+        );
+        assert_eq!(
+            s[0]["Resource"],
+            format!("arn:aws:s3:::customer-files/home/{SUB}/*")
+        );
         assert_eq!(s[1]["Action"], "s3:ListBucket");
         assert_eq!(s[1]["Resource"], "arn:aws:s3:::customer-files");
-        assert_eq!(s[1]["Condition"]["StringLike"]["s3:prefix"], format!("home/{SUB}/*"));
+        assert_eq!(
+            s[1]["Condition"]["StringLike"]["s3:prefix"],
+            format!("home/{SUB}/*")
+        );
     }
 
     #[test]
@@ -120,39 +141,74 @@ mod tests {
         let doc: Value = serde_json::from_str(&sample(Template::S3ReadOnly)).unwrap();
         let s = &doc["Statement"];
         assert_eq!(s[0]["Action"], "s3:GetObject");
-        assert_eq!(s[0]["Resource"], format!("arn:aws:s3:::customer-files/home/{SUB}/*"));
+        assert_eq!(
+            s[0]["Resource"],
+            format!("arn:aws:s3:::customer-files/home/{SUB}/*")
+        );
         assert_eq!(s[1]["Action"], "s3:ListBucket");
-        assert_eq!(s[1]["Condition"]["StringLike"]["s3:prefix"], format!("home/{SUB}/*"));
+        assert_eq!(
+            s[1]["Condition"]["StringLike"]["s3:prefix"],
+            format!("home/{SUB}/*")
+        );
     }
 
     #[test]
     fn dynamodb_confines_items_to_the_identity() {
         let doc: Value = serde_json::from_str(&sample(Template::DynamoDbReadOnly)).unwrap();
         let s = &doc["Statement"][0];
-        assert_eq!(s["Resource"], "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders");
-        assert_eq!(s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"], json!([SUB]));
-        assert!(!s["Action"].as_array().unwrap().contains(&json!("dynamodb:PutItem")));
+        assert_eq!(
+            s["Resource"],
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/Orders"
+        );
+        assert_eq!(
+            s["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"],
+            json!([SUB])
+        );
+        assert!(
+            !s["Action"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("dynamodb:PutItem"))
+        );
     }
 
     #[test]
     fn trust_names_the_pool_and_authenticated_identities() {
         let doc: Value = serde_json::from_str(&sample(Template::CognitoTrust)).unwrap();
         let s = &doc["Statement"][0];
-        assert_eq!(s["Principal"]["Federated"], "cognito-identity.amazonaws.com");
+        assert_eq!(
+            s["Principal"]["Federated"],
+            "cognito-identity.amazonaws.com"
+        );
         assert_eq!(s["Action"], "sts:AssumeRoleWithWebIdentity");
         assert_eq!(
             s["Condition"]["StringEquals"]["cognito-identity.amazonaws.com:aud"],
             "us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
         );
-        assert_eq!(s["Condition"]["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"], "authenticated");
+        assert_eq!(
+            s["Condition"]["ForAnyValue:StringLike"]["cognito-identity.amazonaws.com:amr"],
+            "authenticated"
+        );
     }
 
     #[test]
     fn missing_values_and_bad_json_are_refused() {
         let err = Template::S3ReadOnly.render(&[("BUCKET", "b")]).unwrap_err();
-        assert_eq!(err.to_string(), "s3-read-only.json needs a value for {{PREFIX}}");
-        assert!(Template::S3ReadOnly.render(&[("BUCKET", "b\""), ("PREFIX", "")]).is_err());
-        assert!(validate("{").unwrap_err().to_string().starts_with("not valid JSON (line 1"));
+        assert_eq!(
+            err.to_string(),
+            "s3-read-only.json needs a value for {{PREFIX}}"
+        );
+        assert!(
+            Template::S3ReadOnly
+                .render(&[("BUCKET", "b\""), ("PREFIX", "")])
+                .is_err()
+        );
+        assert!(
+            validate("{")
+                .unwrap_err()
+                .to_string()
+                .starts_with("not valid JSON (line 1")
+        );
         assert!(validate("{\"a\": 1}").is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand: resolve settings, call the core, print.
 
+pub mod admin;
 pub mod configure;
 pub mod credential_process;
 pub mod exec;
