@@ -23,7 +23,7 @@ from urllib.parse import urlparse
 
 binary, endpoint, pool, client, secret, ipool = sys.argv[1:7]
 runs = int(sys.argv[7]) if len(sys.argv) > 7 else 15
-user, password = "alice-premium", "AlicePass123"
+user, password = "alice-premium", os.environ["BENCH_PASSWORD"]
 
 home = tempfile.mkdtemp()
 env = {"PATH": os.environ["PATH"], "HOME": home, "AWS_ENDPOINT_URL": endpoint,

@@ -131,27 +131,29 @@ pub async fn sign_in(
     flow: AuthFlow,
     prompt: &mut dyn Prompt,
 ) -> Result<(Tokens, AuthFlow)> {
-    let mut srp = None;
-    let first = match flow {
-        AuthFlow::Password => match initiate_password(client, app, username, password).await {
-            Err(Error::Service { code, message, .. })
-                if code == "InvalidParameterException" && message.contains("flow not enabled") =>
-            {
-                prompt.notice(&format!(
-                    "this app client does not allow USER_PASSWORD_AUTH ({message}); signing in with SRP instead"
-                ));
-                let client_srp = srp::SrpClient::new(&app.user_pool_id)?;
-                let step = initiate_srp(client, app, username, &client_srp).await?;
-                srp = Some(client_srp);
-                step
+    let password_step = match flow {
+        AuthFlow::Password => {
+            let proof = ("PASSWORD", password.expose().as_str());
+            match initiate(client, app, username, AuthFlowType::UserPasswordAuth, proof).await {
+                Err(Error::Service { code, message, .. })
+                    if code == "InvalidParameterException"
+                        && message.contains("flow not enabled") =>
+                {
+                    prompt.notice(&format!(
+                        "this app client does not allow USER_PASSWORD_AUTH ({message}); signing in with SRP instead"
+                    ));
+                    None
+                }
+                other => Some(other?),
             }
-            other => other?,
-        },
-        AuthFlow::Srp => {
-            let client_srp = srp::SrpClient::new(&app.user_pool_id)?;
-            let step = initiate_srp(client, app, username, &client_srp).await?;
-            srp = Some(client_srp);
-            step
+        }
+        AuthFlow::Srp => None,
+    };
+    let (first, srp) = match password_step {
+        Some(step) => (step, None),
+        None => {
+            let (step, srp) = initiate_srp(client, app, username).await?;
+            (step, Some(srp))
         }
     };
     let used = if srp.is_some() {
@@ -366,18 +368,20 @@ pub fn totp_uri(user_pool_id: &str, user: &str, secret: &str) -> String {
     )
 }
 
-async fn initiate_password(
+/// InitiateAuth with `flow`: USERNAME, the flow's proof (PASSWORD or SRP_A) and SECRET_HASH.
+async fn initiate(
     client: &Client,
     app: &AppClient,
     username: &str,
-    password: &Secret<String>,
+    flow: AuthFlowType,
+    proof: (&str, &str),
 ) -> Result<Step> {
     let mut request = client
         .initiate_auth()
-        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_flow(flow)
         .client_id(&app.client_id)
         .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", password.expose());
+        .auth_parameters(proof.0, proof.1);
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
@@ -396,34 +400,22 @@ async fn initiate_password(
     })
 }
 
+/// Starts USER_SRP_AUTH with a fresh private value.
 async fn initiate_srp(
     client: &Client,
     app: &AppClient,
     username: &str,
-    srp: &srp::SrpClient,
-) -> Result<Step> {
-    let mut request = client
-        .initiate_auth()
-        .auth_flow(AuthFlowType::UserSrpAuth)
-        .client_id(&app.client_id)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("SRP_A", srp.public_a());
-    if let Some(hash) = app.secret_hash(username) {
-        request = request.auth_parameters("SECRET_HASH", hash);
-    }
-    let out = request.send().await.map_err(|e| {
-        explain(
-            sdk::classify(e, Service::UserPools, app.region()),
-            app,
-            username,
-        )
-    })?;
-    Ok(Step {
-        result: out.authentication_result,
-        challenge: out.challenge_name,
-        parameters: out.challenge_parameters.unwrap_or_default(),
-        session: out.session,
-    })
+) -> Result<(Step, srp::SrpClient)> {
+    let srp = srp::SrpClient::new(&app.user_pool_id)?;
+    let step = initiate(
+        client,
+        app,
+        username,
+        AuthFlowType::UserSrpAuth,
+        ("SRP_A", &srp.public_a()),
+    )
+    .await?;
+    Ok((step, srp))
 }
 
 /// Exchanges a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH).
