@@ -162,3 +162,55 @@ fn cognito_auth_config_points_at_another_file() {
     );
     assert!(!sb.our_config().exists());
 }
+
+/// With no flags and a terminal, configure asks for each value, showing the saved one as the
+/// default (Enter keeps it). util-linux `script` gives it a terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_flags_on_a_terminal_prompts_with_current_values() {
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args([
+            "configure",
+            "--profile",
+            "dev",
+            "--user-pool-id",
+            "us-east-1_Old1",
+            "--client-id",
+            "oldclient",
+        ])
+        .assert()
+        .success();
+    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
+    // Answers: keep the pool (Enter), a new client, the identity pool, no region, a username,
+    // and a client secret at the hidden prompt.
+    let answers =
+        "\nnewclient\nus-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n\nalice\nhidden-secret\n";
+    let out = sb
+        .sandboxed("script")
+        .args([
+            "-qec",
+            &format!("{} configure --profile dev", bin.display()),
+            "/dev/null",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(answers.as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("User pool id (<region>_<id>) [us-east-1_Old1]: "),
+        "{text}"
+    );
+    assert!(text.contains("App client id [oldclient]: "), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(sb.our_config()).unwrap(),
+        "[dev]\nuser_pool_id = us-east-1_Old1\nclient_id = newclient\nidentity_pool_id = us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\nusername = alice\nclient_secret = hidden-secret\n"
+    );
+}
