@@ -72,6 +72,9 @@ pub struct Session {
     /// Expiry of the ID and access tokens (seconds since the epoch).
     pub tokens_expire: i64,
     pub refresh_token: Option<TokenStore>,
+    /// The name the user signed in with (an email or alias in some pools).
+    #[serde(default)]
+    pub login_name: String,
     /// The role and flow the credentials come from; refreshes use the same.
     #[serde(default)]
     pub role: crate::identity::RoleChoice,

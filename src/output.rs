@@ -81,9 +81,9 @@ pub struct StatusView {
 
 /// `AKIAABCDEFGH1234` -> `************1234`, as `aws configure list` shows keys.
 pub fn mask(key: &str) -> String {
-    let keep = key.len().min(4);
-    let split = key.len() - keep;
-    format!("{}{}", "*".repeat(split), &key[split..])
+    let chars: Vec<char> = key.chars().collect();
+    let split = chars.len().saturating_sub(4);
+    "*".repeat(split) + &chars[split..].iter().collect::<String>()
 }
 
 impl StatusView {
@@ -371,6 +371,7 @@ mod tests {
     fn masks_all_but_four() {
         assert_eq!(mask("ASIAEXAMPLE12345"), "************2345");
         assert_eq!(mask("abc"), "abc");
+        assert_eq!(mask("ÄÖÜßéè"), "**Üßéè");
     }
 
     #[test]

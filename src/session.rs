@@ -84,20 +84,25 @@ pub fn ensure(
         return Ok(session); // another process refreshed it while we waited
     }
     let app = app_for(&session)?;
+    let previous_key_id = session.credentials.access_key_id.clone();
     sdk::block_on(renew(profile, &mut session, &app, want, now))?;
-    if want == Want::Credentials && !session.credentials.fresh(now, min_ttl) {
-        return Err(Error::LoginRequired {
-            profile: profile.to_owned(),
-            reason: format!(
-                "new credentials last until {}, less than the {min_ttl} s that {} asks for",
-                clock::rfc3339(session.credentials.expiration),
-                env_vars::COGNITO_AUTH_MIN_TTL
-            ),
-        });
-    }
+    // What was renewed is kept, even if it falls short of COGNITO_AUTH_MIN_TTL below.
     lock.save(&session)?;
     if want == Want::Credentials {
-        AwsFiles::locate()?.update_if_ours(profile, &session.credentials)?;
+        // Best effort: the refresh succeeded whatever the state of ~/.aws (read-only, odd bytes).
+        if let Ok(files) = AwsFiles::locate() {
+            let _ = files.update_if_ours(profile, &previous_key_id, &session.credentials);
+        }
+        if !session.credentials.fresh(now, min_ttl) {
+            return Err(Error::LoginRequired {
+                profile: profile.to_owned(),
+                reason: format!(
+                    "new credentials last until {}, less than the {min_ttl} s that {} asks for",
+                    clock::rfc3339(session.credentials.expiration),
+                    env_vars::COGNITO_AUTH_MIN_TTL
+                ),
+            });
+        }
     }
     Ok(session)
 }

@@ -350,6 +350,17 @@ pub fn config_path() -> Result<PathBuf> {
 
 /// Sets (`Some`) or removes (`None`) keys of `profile` in our config file, under its lock.
 pub fn save_profile(path: &Path, profile: &str, changes: &[(&str, Option<&str>)]) -> Result<()> {
+    // A line break in a value would inject lines (even sections) into the file.
+    if let Some((key, _)) = changes
+        .iter()
+        .find(|(_, v)| v.is_some_and(|v| v.chars().any(char::is_control)))
+    {
+        return Err(Error::InvalidValue {
+            what: (*key).to_owned(),
+            value: "(a value with a line break or control character)".into(),
+            expected: "a value on one line",
+        });
+    }
     let lock = store::Locked::acquire(path)?;
     let mut ini = awsfiles::parse(path, &lock.read()?)?;
     let set: Vec<(&str, &str)> = changes
@@ -371,7 +382,7 @@ pub fn save_profile(path: &Path, profile: &str, changes: &[(&str, Option<&str>)]
 struct PythonConfig {
     user_pool_id: Option<String>,
     client_id: Option<String>,
-    client_secret: Option<String>,
+    client_secret: Option<Secret<String>>,
     identity_pool_id: Option<String>,
     region: Option<String>,
 }
@@ -397,7 +408,13 @@ impl PythonConfig {
         let value = match key {
             "user_pool_id" => &self.user_pool_id,
             "client_id" => &self.client_id,
-            "client_secret" => &self.client_secret,
+            "client_secret" => {
+                return self
+                    .client_secret
+                    .as_ref()
+                    .map(|s| s.expose().as_str())
+                    .filter(|v| !v.is_empty());
+            }
             "identity_pool_id" => &self.identity_pool_id,
             "region" => &self.region,
             _ => &None,

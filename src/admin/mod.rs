@@ -107,7 +107,7 @@ pub struct TestUser {
     pub username: String,
     pub group: String,
     /// Only when the user was created now; an existing user keeps its password.
-    pub password: Option<String>,
+    pub password: Option<crate::secret::Secret<String>>,
 }
 
 /// The ids a profile needs, and everything done.
@@ -719,7 +719,7 @@ impl Admin {
         Ok(TestUser {
             username: username.to_owned(),
             group: group.to_owned(),
-            password: Some(password),
+            password: Some(crate::secret::Secret::new(password)),
         })
     }
 

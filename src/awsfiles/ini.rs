@@ -40,7 +40,9 @@ impl Ini {
         let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
         let mut kinds = Vec::with_capacity(lines.len());
         let mut in_section = false;
-        let mut after_key = false;
+        // Indent of the last key line: like configparser, a line indented deeper continues its
+        // value; one indented the same is a key of its own.
+        let mut key_indent: Option<usize> = None;
         for (i, raw) in lines.iter().enumerate() {
             let line = raw.trim_end_matches(['\n', '\r']);
             let trimmed = line.trim();
@@ -52,7 +54,7 @@ impl Ini {
                 Kind::Blank
             } else if trimmed.starts_with('#') || trimmed.starts_with(';') {
                 Kind::Comment
-            } else if line.starts_with([' ', '\t']) && after_key {
+            } else if key_indent.is_some_and(|k| line.len() - line.trim_start().len() > k) {
                 Kind::Continuation
             } else if let Some(rest) = trimmed.strip_prefix('[') {
                 let Some((name, tail)) = rest.split_once(']') else {
@@ -72,11 +74,11 @@ impl Ini {
             } else {
                 return Err(err("expected a [section] header or a `key = value` line"));
             };
-            after_key = match kind {
-                Kind::Key(_) | Kind::Continuation => true,
-                Kind::Comment => after_key,
-                _ => false,
-            };
+            match kind {
+                Kind::Key(_) => key_indent = Some(line.len() - line.trim_start().len()),
+                Kind::Section(_) => key_indent = None,
+                _ => {}
+            }
             kinds.push(kind);
         }
         Ok(Self {
@@ -403,6 +405,20 @@ mod tests {
         let mut ini = Ini::parse("[a]\n\n[b]\nk = v\n").unwrap();
         assert!(ini.remove_section_if_empty("a"));
         assert_eq!(ini.to_text(), "[b]\nk = v\n");
+    }
+
+    #[test]
+    fn equally_indented_lines_are_keys_not_continuations() {
+        let text = "[prod]\n  region = x\n  aws_access_key_id = AKIA\n    continued\n  aws_secret_access_key = S\n";
+        let ini = Ini::parse(text).unwrap();
+        assert_eq!(ini.get("prod", "aws_access_key_id").unwrap(), "AKIA");
+        assert_eq!(ini.get("prod", "aws_secret_access_key").unwrap(), "S");
+        let mut edited = ini.clone();
+        edited.set("prod", &[("aws_access_key_id", "NEW")]);
+        assert_eq!(
+            edited.to_text(),
+            "[prod]\n  region = x\naws_access_key_id = NEW\n  aws_secret_access_key = S\n"
+        );
     }
 
     #[test]

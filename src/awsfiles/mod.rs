@@ -56,6 +56,20 @@ impl AwsFiles {
             Some(path) => expand_tilde(&path),
             None => aws_dir()?.join("config"),
         };
+        let same = |a: &Path, b: &Path| {
+            a == b
+                || std::fs::canonicalize(a)
+                    .ok()
+                    .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+        };
+        if same(&credentials, &config) {
+            return Err(Error::Usage(format!(
+                "{} and {} both point at {}: the credentials and config files must be two files",
+                env_vars::AWS_SHARED_CREDENTIALS_FILE,
+                env_vars::AWS_CONFIG_FILE,
+                config.display()
+            )));
+        }
         Ok(Self {
             credentials,
             config,
@@ -93,29 +107,42 @@ impl AwsFiles {
         config_lock.write(&config.to_text())
     }
 
-    /// After a silent refresh: rewrites `[profile]` of the credentials file if it holds
-    /// credentials we wrote (marked by [`EXPIRES_KEY`]), so `--profile` users see them too.
-    /// A file we cannot parse is left alone; the refresh itself succeeded.
-    pub fn update_if_ours(&self, profile: &str, creds: &CachedCredentials) -> Result<()> {
+    /// After a silent refresh: rewrites `[profile]` of the credentials file if it still holds
+    /// the credentials we wrote there (`previous_key_id`), so `--profile` users see the new ones.
+    /// Keys another tool wrote, or a file we cannot parse, are left alone.
+    pub fn update_if_ours(
+        &self,
+        profile: &str,
+        previous_key_id: &str,
+        creds: &CachedCredentials,
+    ) -> Result<()> {
+        let holds_ours = |text: &str| {
+            Ini::parse(text).is_ok_and(|ini| {
+                ini.get(profile, "aws_access_key_id").as_deref() == Some(previous_key_id)
+            })
+        };
+        if !holds_ours(&store::read_or_empty(&self.credentials)?) {
+            return Ok(()); // checked before locking, so nothing is created for nothing
+        }
         let lock = Locked::acquire(&self.credentials)?;
-        let Ok(mut ini) = Ini::parse(&lock.read()?) else {
+        let text = lock.read()?;
+        let Ok(mut ini) = Ini::parse(&text) else {
             return Ok(());
         };
-        if ini.get(profile, EXPIRES_KEY).is_none() {
+        if !holds_ours(&text) {
             return Ok(());
         }
         set_credentials(&mut ini, profile, creds);
         lock.write(&ini.to_text())
     }
 
-    /// Removes the temporary credentials we wrote into `[profile]` (and the section, if nothing
-    /// else is left in it). Long-term keys are left alone. Returns whether anything went.
-    pub fn remove_ours(&self, profile: &str) -> Result<bool> {
+    /// Removes the credentials we wrote into `[profile]` (and the section, if nothing else is
+    /// left in it), recognised by their access key id: another tool's keys are left alone.
+    /// Returns whether anything went.
+    pub fn remove_ours(&self, profile: &str, key_id: &str) -> Result<bool> {
         let lock = Locked::acquire(&self.credentials)?;
         let mut ini = parse(&self.credentials, &lock.read()?)?;
-        let ours = ini.get(profile, EXPIRES_KEY).is_some()
-            || ini.get(profile, "aws_session_token").is_some();
-        if !ours {
+        if ini.get(profile, "aws_access_key_id").as_deref() != Some(key_id) {
             return Ok(false);
         }
         ini.remove(profile, &OUR_KEYS);

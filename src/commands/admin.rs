@@ -227,7 +227,7 @@ fn bootstrap_text(outcome: &Outcome) -> String {
                 "  {:<20}{:<18}{}\n",
                 u.username,
                 u.group,
-                u.password.as_deref().unwrap_or("")
+                u.password.as_ref().map_or("", |p| p.expose().as_str())
             );
         }
     }

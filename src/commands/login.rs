@@ -72,29 +72,45 @@ pub fn run(args: LoginArgs) -> Result<()> {
 /// Refreshes a live session without a password and writes its credentials to the profile.
 fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
     let profile = &settings.profile.value;
+    let stale = |reason: &str| Error::LoginRequired {
+        profile: profile.clone(),
+        reason: reason.into(),
+    };
+    let Some(cached) = cache::load(profile)? else {
+        return Err(stale("nobody is signed in"));
+    };
+    let differs = |s: &Option<Setting>, v: &str| s.as_ref().is_some_and(|s| s.value != v);
+    if differs(&settings.user_pool_id, &cached.user_pool_id)
+        || differs(&settings.client_id, &cached.client_id)
+        || differs(&settings.identity_pool_id, &cached.identity_pool_id)
+    {
+        return Err(stale(
+            "the profile's settings changed since the last sign-in",
+        ));
+    }
+    let wanted_duration = settings
+        .duration
+        .as_ref()
+        .and_then(|d| crate::settings::parse_duration(&d.value));
+    if wanted_duration.is_some_and(|d| cached.role.duration != Some(d))
+        || differs(
+            &settings.role_arn,
+            cached.role.role_arn.as_deref().unwrap_or_default(),
+        )
+    {
+        return Err(stale("another role or duration was asked for"));
+    }
     let wanted_user = settings.username.as_ref().map(|s| s.value.as_str());
-    if let Some(cached) = cache::load(profile)? {
-        let differs = |s: &Option<Setting>, v: &str| s.as_ref().is_some_and(|s| s.value != v);
-        if differs(&settings.user_pool_id, &cached.user_pool_id)
-            || differs(&settings.client_id, &cached.client_id)
-            || differs(&settings.identity_pool_id, &cached.identity_pool_id)
-        {
-            return Err(Error::LoginRequired {
-                profile: profile.clone(),
-                reason: "the profile's settings changed since the last sign-in".into(),
-            });
-        }
+    if wanted_user.is_some_and(|u| u != cached.login_name && u != cached.username) {
+        return Err(stale(&format!(
+            "the session belongs to {}",
+            cached.username
+        )));
     }
     let min_ttl = session::min_ttl()?;
     let session = session::ensure(profile, Want::Credentials, min_ttl, |s| {
         Ok(app_for_session(Some(settings), s))
     })?;
-    if wanted_user.is_some_and(|u| u != session.username) {
-        return Err(Error::LoginRequired {
-            profile: profile.clone(),
-            reason: format!("the session belongs to {}", session.username),
-        });
-    }
     write_files(settings, files, &session, force)?;
     report(profile, &session, files, "Refreshed the session of");
     Ok(())
@@ -146,10 +162,6 @@ pub fn sign_in(
     let now = clock::now();
     let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
     let lock = SessionLock::acquire(profile)?;
-    let refresh_token = match &tokens.refresh_token {
-        Some(token) => Some(keystore::save(profile, token)?),
-        None => None,
-    };
     let session = Session {
         username: if claims.username.is_empty() {
             username.to_owned()
@@ -174,11 +186,17 @@ pub fn sign_in(
         } else {
             now + 3600
         },
-        refresh_token,
+        refresh_token: None,
         role,
+        login_name: username.to_owned(),
         credentials: CachedCredentials::new(&creds, now),
     };
     write_files(settings, files, &session, force)?;
+    // Only now that nothing can fail for want of a file: the new refresh token replaces the old.
+    let mut session = session;
+    if let Some(token) = &tokens.refresh_token {
+        session.refresh_token = Some(keystore::save(profile, token)?);
+    }
     lock.save(&session)?;
     Ok(session)
 }
@@ -424,6 +442,16 @@ impl Prompt for TerminalPrompt {
     }
 
     fn show_totp_setup(&mut self, secret: &str, uri: &str) -> Result<()> {
+        let code_source = self.mfa_code.is_some()
+            || self.mfa_process.is_some()
+            || env_vars::get(env_vars::COGNITO_MFA_CODE).is_some();
+        if !self.tty && !code_source {
+            // Nobody could scan it, and a CI log must not keep the seed.
+            return Err(Error::NeedsInput {
+                what: "an authenticator app set-up (MFA_SETUP)",
+                hint: "sign in once at a terminal to scan the QR code",
+            });
+        }
         let qr = qrcode::QrCode::new(uri.as_bytes())
             .map(|code| {
                 code.render::<qrcode::render::unicode::Dense1x2>()

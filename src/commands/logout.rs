@@ -54,7 +54,10 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     keystore::delete(&profile)?;
     let had_session = lock.delete()?;
     let files = AwsFiles::locate()?;
-    match files.remove_ours(&profile) {
+    let ours = session
+        .as_ref()
+        .map(|s| s.credentials.access_key_id.clone());
+    match ours.map_or(Ok(false), |key_id| files.remove_ours(&profile, &key_id)) {
         Ok(true) => done.push(format!(
             "removed the credentials of [{profile}] from {}",
             files.credentials.display()

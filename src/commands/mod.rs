@@ -41,6 +41,8 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
             else {
                 return Err(Error::LoginRequired { profile, reason });
             };
+            let files = AwsFiles::locate()?;
+            files.preflight(&profile, false)?; // before asking for anything
             eprintln!(
                 "cognito-auth: {reason}; signing {username} in to profile `{profile}` again."
             );

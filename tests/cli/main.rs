@@ -6,6 +6,7 @@ mod files;
 mod help;
 mod login;
 mod mfa;
+mod regressions;
 mod roles;
 mod session;
 mod settings;
