@@ -103,28 +103,7 @@ fn sms_code_from_the_environment() {
 fn totp_codes_checked_by_cognito_local() {
     let pool = LocalPool::new();
     let secret = pool.enable_totp();
-    let mut sb = Sandbox::new();
-    sb.env(
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        &cognito_local().endpoint,
-    );
-    sb.cmd()
-        .args([
-            "configure",
-            "--profile",
-            "dev",
-            "--user-pool-id",
-            &pool.user_pool_id,
-        ])
-        .args([
-            "--client-id",
-            &pool.client_id,
-            "--identity-pool-id",
-            &pool.identity_pool_id,
-        ])
-        .args(["--region", "us-east-1"])
-        .assert()
-        .success();
+    let sb = pool.sandbox();
     let before = sb.snapshot();
     sb.cmd()
         .args([

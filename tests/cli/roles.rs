@@ -117,40 +117,16 @@ fn a_role_without_duration_asks_the_enhanced_flow_for_it() {
 #[test]
 fn roles_lists_the_token_roles_and_the_basic_flow_takes_the_preferred_one() {
     // moto has no role mappings, so cognito:roles comes from the SRP verifier's tokens.
-    let server = start_emulator(
-        "srp_server.py",
+    let roles = format!("{PREMIUM},{BASIC}");
+    let (_server, sb) = srp_sandbox(
+        ("us-east-1_Roles1", "rolesclient", None),
+        (ALICE, ALICE_PASSWORD),
         &[
-            "us-east-1_Roles1".as_ref(),
-            "rolesclient".as_ref(),
-            "-".as_ref(),
-            ALICE.as_ref(),
-            ALICE_PASSWORD.as_ref(),
+            ("SRP_TEST_ROLES", &roles),
+            ("SRP_TEST_PREFERRED_ROLE", PREMIUM),
         ],
-        &[
-            ("SRP_TEST_ROLES", format!("{PREMIUM},{BASIC}").as_ref()),
-            ("SRP_TEST_PREFERRED_ROLE", PREMIUM.as_ref()),
-        ],
-        tempfile::tempdir().unwrap(),
+        &["--auth-flow", "srp"],
     );
-    let identity = Pool::new().identity_pool_id;
-    let mut sb = Sandbox::new();
-    sb.env(
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        &server.endpoint,
-    );
-    sb.cmd()
-        .args([
-            "configure",
-            "--profile",
-            "dev",
-            "--user-pool-id",
-            "us-east-1_Roles1",
-            "--client-id",
-            "rolesclient",
-        ])
-        .args(["--identity-pool-id", &identity, "--auth-flow", "srp"])
-        .assert()
-        .success();
     sb.cmd()
         .args(["login", "--profile", "dev", "-u", ALICE, "--duration", "2h"])
         .env("COGNITO_PASSWORD", ALICE_PASSWORD)

@@ -554,28 +554,7 @@ fn credential_process_asks_on_the_terminal_when_it_has_one() {
 #[test]
 fn logout_revokes_the_refresh_token_where_the_server_implements_it() {
     let pool = LocalPool::new();
-    let mut sb = Sandbox::new();
-    sb.env(
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        &cognito_local().endpoint,
-    );
-    sb.cmd()
-        .args([
-            "configure",
-            "--profile",
-            "dev",
-            "--user-pool-id",
-            &pool.user_pool_id,
-        ])
-        .args([
-            "--client-id",
-            &pool.client_id,
-            "--identity-pool-id",
-            &pool.identity_pool_id,
-        ])
-        .args(["--region", "us-east-1"])
-        .assert()
-        .success();
+    let sb = pool.sandbox();
     sb.login("dev", ALICE, ALICE_PASSWORD).success();
     // The refresh token works while signed in...
     age_tokens(&sb);

@@ -13,41 +13,8 @@ const PASSWORD: &str = "Srp-Pässword:42";
 
 /// A verifier for alice, and a sandbox whose user-pool calls go to it (identity calls: moto).
 fn verifier(secret: bool) -> (Emulator, Sandbox) {
-    let server = start_emulator(
-        "srp_server.py",
-        &[
-            POOL.as_ref(),
-            CLIENT.as_ref(),
-            (if secret { SECRET } else { "-" }).as_ref(),
-            ALICE.as_ref(),
-            PASSWORD.as_ref(),
-        ],
-        &[],
-        tempfile::tempdir().unwrap(),
-    );
-    let identity = Pool::new().identity_pool_id;
-    let mut sb = Sandbox::new();
-    sb.env(
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        &server.endpoint,
-    );
-    let mut cmd = sb.cmd();
-    cmd.args([
-        "configure",
-        "--profile",
-        "dev",
-        "--user-pool-id",
-        POOL,
-        "--client-id",
-        CLIENT,
-    ])
-    .args(["--identity-pool-id", &identity]);
-    if secret {
-        cmd.arg("--client-secret-stdin")
-            .write_stdin(format!("{SECRET}\n"));
-    }
-    cmd.assert().success();
-    (server, sb)
+    let secret = secret.then_some(SECRET);
+    srp_sandbox((POOL, CLIENT, secret), (ALICE, PASSWORD), &[], &[])
 }
 
 #[test]
@@ -128,38 +95,12 @@ fn a_client_without_user_password_auth_falls_back_to_srp_once() {
 
 /// A verifier that asks `challenges` (in order) after the password, as a pool with MFA does.
 fn verifier_with(challenges: &str) -> (Emulator, Sandbox) {
-    let server = start_emulator(
-        "srp_server.py",
-        &[
-            POOL.as_ref(),
-            CLIENT.as_ref(),
-            "-".as_ref(),
-            ALICE.as_ref(),
-            PASSWORD.as_ref(),
-        ],
-        &[("SRP_TEST_CHALLENGES", challenges.as_ref())],
-        tempfile::tempdir().unwrap(),
-    );
-    let identity = Pool::new().identity_pool_id;
-    let mut sb = Sandbox::new();
-    sb.env(
-        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
-        &server.endpoint,
-    );
-    sb.cmd()
-        .args([
-            "configure",
-            "--profile",
-            "dev",
-            "--user-pool-id",
-            POOL,
-            "--client-id",
-            CLIENT,
-        ])
-        .args(["--identity-pool-id", &identity, "--auth-flow", "srp"])
-        .assert()
-        .success();
-    (server, sb)
+    srp_sandbox(
+        (POOL, CLIENT, None),
+        (ALICE, PASSWORD),
+        &[("SRP_TEST_CHALLENGES", challenges)],
+        &["--auth-flow", "srp"],
+    )
 }
 
 #[test]

@@ -397,6 +397,75 @@ impl Pool {
     }
 }
 
+/// An SRP verifier (`tests/support/srp_server.py`) for one user, and a sandbox whose profile
+/// `dev` signs in through it, with `configure` as further configure flags; identity-pool calls
+/// go to moto.
+pub fn srp_sandbox(
+    (pool_id, client_id, secret): (&str, &str, Option<&str>),
+    (user, password): (&str, &str),
+    server_env: &[(&str, &str)],
+    configure: &[&str],
+) -> (Emulator, Sandbox) {
+    let args = [pool_id, client_id, secret.unwrap_or("-"), user, password];
+    let env: Vec<(&str, &std::ffi::OsStr)> =
+        server_env.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_ref()).collect();
+    let server = start_emulator("srp_server.py", &args, &env, tempfile::tempdir().unwrap());
+    let identity = Pool::new().identity_pool_id;
+    let mut sb = Sandbox::new();
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        &server.endpoint,
+    );
+    let mut cmd = sb.cmd();
+    cmd.args([
+        "configure",
+        "--profile",
+        "dev",
+        "--user-pool-id",
+        pool_id,
+        "--client-id",
+        client_id,
+    ])
+    .args(["--identity-pool-id", &identity])
+    .args(configure);
+    if let Some(secret) = secret {
+        cmd.arg("--client-secret-stdin")
+            .write_stdin(format!("{secret}\n"));
+    }
+    cmd.assert().success();
+    (server, sb)
+}
+
+impl LocalPool {
+    /// A sandbox whose profile `dev` signs in to this pool (identity-pool calls: moto).
+    pub fn sandbox(&self) -> Sandbox {
+        let mut sb = Sandbox::new();
+        sb.env(
+            "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+            &cognito_local().endpoint,
+        );
+        sb.cmd()
+            .args([
+                "configure",
+                "--profile",
+                "dev",
+                "--user-pool-id",
+                &self.user_pool_id,
+            ])
+            .args([
+                "--client-id",
+                &self.client_id,
+                "--identity-pool-id",
+                &self.identity_pool_id,
+            ])
+            .args(["--region", "us-east-1"])
+            .assert()
+            .success();
+        sb
+    }
+}
+
 /// An `mfa_process` that prints the current code for moto's fixed TOTP secret.
 pub fn totp_process() -> String {
     totp_process_for("asdfasdfasdf")
