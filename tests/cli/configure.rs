@@ -181,29 +181,12 @@ fn no_flags_on_a_terminal_prompts_with_current_values() {
         ])
         .assert()
         .success();
-    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
     // Answers: keep the pool (Enter), a new client, the identity pool, no region, a username,
     // and a client secret at the hidden prompt.
     let answers =
         "\nnewclient\nus-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n\nalice\nhidden-secret\n";
-    let out = sb
-        .sandboxed("script")
-        .args([
-            "-qec",
-            &format!("{} configure --profile dev", bin.display()),
-            "/dev/null",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().unwrap().write_all(answers.as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = sb.on_terminal("configure --profile dev", answers);
+    assert!(status.success(), "{text}");
     assert!(
         text.contains("User pool id (<region>_<id>) [us-east-1_Old1]: "),
         "{text}"

@@ -512,29 +512,11 @@ fn credential_process_asks_on_the_terminal_when_it_has_one() {
     age_tokens(&sb);
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), "garbage").unwrap();
     let sign_ins = recorded("InitiateAuth", &pool.public_client_id).len();
-    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
-    let out = sb
-        .sandboxed("script")
-        .args([
-            "-qec",
-            &format!("{} credential-process --profile dev", bin.display()),
-            "/dev/null",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(format!("{ALICE_PASSWORD}\n").as_bytes())?;
-            child.wait_with_output()
-        })
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}");
+    let (status, text) = sb.on_terminal(
+        "credential-process --profile dev",
+        &format!("{ALICE_PASSWORD}\n"),
+    );
+    assert!(status.success(), "{text}");
     assert!(text.contains("Password for alice-premium"), "{text}");
     assert!(text.contains("\"Version\":1"), "{text}");
     let flows: Vec<Value> = recorded("InitiateAuth", &pool.public_client_id)

@@ -689,6 +689,31 @@ impl Sandbox {
             .assert()
     }
 
+    /// Runs `cognito-auth ARGS` on a terminal of its own (util-linux `script`), typing `input`
+    /// into it; returns the exit status and everything the terminal showed.
+    pub fn on_terminal(&self, args: &str, input: &str) -> (std::process::ExitStatus, String) {
+        use std::io::Write;
+        let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
+        let mut child = self
+            .sandboxed("script")
+            .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status,
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    }
+
     /// Every file under HOME with its contents, to prove a failed command wrote nothing.
     pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
