@@ -11,6 +11,7 @@ pub mod secret_hash;
 pub mod srp;
 
 use aws_sdk_cognitoidentityprovider::Client;
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_cognitoidentityprovider::types::{
     AuthFlowType, AuthenticationResultType, ChallengeNameType,
 };
@@ -263,13 +264,7 @@ pub async fn sign_in(
         for (key, value) in responses {
             reply = reply.challenge_responses(key, value);
         }
-        let out = reply.send().await.map_err(|e| {
-            explain(
-                sdk::classify(e, Service::UserPools, app.region()),
-                app,
-                &user,
-            )
-        })?;
+        let out = reply.send().await.map_err(|e| pool_error(e, app, &user))?;
         step = Step {
             result: out.authentication_result,
             challenge: out.challenge_name,
@@ -314,13 +309,7 @@ async fn setup_totp(
         .set_session(session)
         .send()
         .await
-        .map_err(|e| {
-            explain(
-                sdk::classify(e, Service::UserPools, app.region()),
-                app,
-                user,
-            )
-        })?;
+        .map_err(|e| pool_error(e, app, user))?;
     let secret = associated.secret_code.unwrap_or_default();
     let uri = totp_uri(&app.user_pool_id, user, &secret);
     prompt.show_totp_setup(&secret, &uri)?;
@@ -332,13 +321,7 @@ async fn setup_totp(
         .friendly_device_name("cognito-auth")
         .send()
         .await
-        .map_err(|e| {
-            explain(
-                sdk::classify(e, Service::UserPools, app.region()),
-                app,
-                user,
-            )
-        })?;
+        .map_err(|e| pool_error(e, app, user))?;
     prompt.notice("authenticator app verified");
     verified.session.ok_or_else(|| Error::Service {
         operation: "VerifySoftwareToken",
@@ -385,13 +368,10 @@ async fn initiate(
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
-    let out = request.send().await.map_err(|e| {
-        explain(
-            sdk::classify(e, Service::UserPools, app.region()),
-            app,
-            username,
-        )
-    })?;
+    let out = request
+        .send()
+        .await
+        .map_err(|e| pool_error(e, app, username))?;
     Ok(Step {
         result: out.authentication_result,
         challenge: out.challenge_name,
@@ -437,16 +417,13 @@ pub async fn refresh(
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
-    let out = request.send().await.map_err(|e| {
-        match explain(
-            sdk::classify(e, Service::UserPools, app.region()),
-            app,
-            username,
-        ) {
+    let out = request
+        .send()
+        .await
+        .map_err(|e| match pool_error(e, app, username) {
             Error::NotAuthorized { message, .. } => Error::RefreshRejected(message),
             other => other,
-        }
-    })?;
+        })?;
     let result = out.authentication_result.ok_or_else(|| Error::Service {
         operation: "InitiateAuth",
         code: "IncompleteResponse".into(),
@@ -522,6 +499,19 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 }
 
 /// Turns a user pool's error answer into a sentence about this user and client.
+/// A user pool call's failure, explained for this user and client.
+fn pool_error<E, R>(e: SdkError<E, R>, app: &AppClient, username: &str) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    explain(
+        sdk::classify(e, Service::UserPools, app.region()),
+        app,
+        username,
+    )
+}
+
 fn explain(failure: Failure, app: &AppClient, username: &str) -> Error {
     let (code, message) = match failure {
         Failure::Other(err) => return err,

@@ -357,23 +357,28 @@ impl LocalPool {
     }
 }
 
+/// Turns MFA on for a pool, with an authenticator app as the factor.
+async fn require_totp_on(c: &idp::Client, user_pool_id: &str) {
+    c.set_user_pool_mfa_config()
+        .user_pool_id(user_pool_id)
+        .software_token_mfa_configuration(
+            idp::types::SoftwareTokenMfaConfigType::builder()
+                .enabled(true)
+                .build(),
+        )
+        .mfa_configuration(idp::types::UserPoolMfaType::On)
+        .send()
+        .await
+        .unwrap();
+}
+
 impl Pool {
     /// Requires MFA (authenticator app) for everyone in the pool; users without one are asked
     /// to set it up (MFA_SETUP) after NEW_PASSWORD_REQUIRED.
     pub fn require_totp(&self) {
         block_on(async {
             let c = idp::Client::new(&admin_config().await);
-            c.set_user_pool_mfa_config()
-                .user_pool_id(&self.user_pool_id)
-                .software_token_mfa_configuration(
-                    idp::types::SoftwareTokenMfaConfigType::builder()
-                        .enabled(true)
-                        .build(),
-                )
-                .mfa_configuration(idp::types::UserPoolMfaType::On)
-                .send()
-                .await
-                .unwrap();
+            require_totp_on(&c, &self.user_pool_id).await;
         })
     }
 
@@ -527,17 +532,7 @@ impl LocalPool {
                 .await
                 .unwrap();
             // cognito-local asks for the code only when the pool's MFA is on.
-            c.set_user_pool_mfa_config()
-                .user_pool_id(&self.user_pool_id)
-                .software_token_mfa_configuration(
-                    idp::types::SoftwareTokenMfaConfigType::builder()
-                        .enabled(true)
-                        .build(),
-                )
-                .mfa_configuration(idp::types::UserPoolMfaType::On)
-                .send()
-                .await
-                .unwrap();
+            require_totp_on(&c, &self.user_pool_id).await;
             secret
         })
     }
