@@ -79,6 +79,10 @@ pub struct Session {
     #[serde(default)]
     pub role: crate::identity::RoleChoice,
     pub credentials: CachedCredentials,
+    /// The Hosted UI base URL, for a session signed in through the browser: its tokens are
+    /// refreshed and revoked at that domain's OAuth endpoints.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted_ui: Option<String>,
 }
 
 /// Tokens are treated as expired this many seconds early, so one handed out stays usable.

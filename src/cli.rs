@@ -22,7 +22,7 @@ pub enum Command {
     Configure(ConfigureArgs),
     /// Sign in and write temporary AWS credentials into a profile.
     #[command(
-        after_help = "Examples:\n  cognito-auth login -u alice                 # prompts for the password\n  cognito-auth login --profile dev -u alice\n  printf '%s\\n' \"$PASSWORD\" | cognito-auth login -u ci-bot --password-stdin"
+        after_help = "Examples:\n  cognito-auth login -u alice                 # prompts for the password\n  cognito-auth login --profile dev -u alice\n  printf '%s\\n' \"$PASSWORD\" | cognito-auth login -u ci-bot --password-stdin\n  cognito-auth login --browser                # the Hosted UI, in the system browser\n  cognito-auth login --browser --identity-provider Google\n  cognito-auth login --no-browser             # prints the URL to open elsewhere"
     )]
     Login(LoginArgs),
     /// Print live credentials as credential_process JSON (for ~/.aws/config).
@@ -42,7 +42,7 @@ pub enum Command {
     Exec(ExecArgs),
     /// Print a live ID (default) or access token, for APIs behind a Cognito authorizer.
     #[command(
-        after_help = "Examples:\n  curl -H \"Authorization: $(cognito-auth token)\" https://api.example.com/items\n  cognito-auth token --access --json"
+        after_help = "Examples:\n  curl -H \"Authorization: $(cognito-auth token)\" https://api.example.com/items\n  cognito-auth token --access --json\n  cognito-auth token --client-credentials --scope orders/read   # machine to machine"
     )]
     Token(TokenArgs),
     /// List the IAM roles the ID token offers (group-to-role mapping).
@@ -110,6 +110,12 @@ pub struct ConfigureArgs {
     /// Default IAM role to ask for.
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
+    /// The user pool's Hosted UI domain, for `login --browser` and `token --client-credentials`.
+    #[arg(long, value_name = "URL")]
+    pub hosted_ui_domain: Option<String>,
+    /// The loopback callback URL registered on the app client [default: http://localhost:8976/callback].
+    #[arg(long, value_name = "URL")]
+    pub redirect_uri: Option<String>,
     /// Also point the AWS profile at `cognito-auth credential-process` (and drop our static keys).
     #[arg(long)]
     pub credential_process: bool,
@@ -146,6 +152,26 @@ pub struct LoginArgs {
     /// The IAM role to ask for (one of the token's `cognito:roles`).
     #[arg(long, value_name = "ARN")]
     pub role_arn: Option<String>,
+    /// Sign in through the user pool's Hosted UI in the system browser (authorization code
+    /// with PKCE): for federated users (Google, SAML, OIDC) and pools without passwords.
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
+    pub browser: bool,
+    /// Like --browser, but print the URL instead of opening a browser.
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
+    pub no_browser: bool,
+    /// With --browser: go straight to this federated identity provider (its name in the pool).
+    #[arg(long, value_name = "NAME")]
+    pub identity_provider: Option<String>,
+    /// With --browser: an OAuth scope to ask for (repeatable) [default: all the client allows].
+    #[arg(long = "scope", value_name = "S")]
+    pub scopes: Vec<String>,
+    /// With --browser: seconds to wait for the sign-in to come back.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub browser_timeout: u64,
+    /// Not possible: client-credentials tokens carry no user, so no AWS credentials come from
+    /// them (use `token --client-credentials`).
+    #[arg(long, hide = true)]
+    pub client_credentials: bool,
 }
 
 #[derive(Debug, Args)]
@@ -176,9 +202,16 @@ pub struct TokenArgs {
     /// The access token.
     #[arg(long)]
     pub access: bool,
-    /// Both tokens and their expiry as JSON.
+    /// Both tokens and their expiry as JSON (with --client-credentials: the whole response).
     #[arg(long)]
     pub json: bool,
+    /// A machine-to-machine access token from the client-credentials grant at the Hosted UI
+    /// domain, with the app client's id and secret (cached until shortly before it expires).
+    #[arg(long, conflicts_with_all = ["id", "access"])]
+    pub client_credentials: bool,
+    /// With --client-credentials: a scope to ask for (repeatable) [default: all the client allows].
+    #[arg(long = "scope", value_name = "S", requires = "client_credentials")]
+    pub scopes: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,12 @@ pub const COGNITO_MFA_PROCESS: &str = "COGNITO_MFA_PROCESS";
 pub const COGNITO_DURATION: &str = "COGNITO_DURATION";
 /// The IAM role to ask the identity pool (or STS) for.
 pub const COGNITO_ROLE_ARN: &str = "COGNITO_ROLE_ARN";
+/// The user pool's Hosted UI (managed login) domain, for `login --browser`.
+pub const COGNITO_HOSTED_UI_DOMAIN: &str = "COGNITO_HOSTED_UI_DOMAIN";
+/// The loopback URL the Hosted UI redirects the browser to (registered on the app client).
+pub const COGNITO_REDIRECT_URI: &str = "COGNITO_REDIRECT_URI";
+/// The command that opens a URL, as in Python's `webbrowser` (`%s` stands for the URL).
+pub const BROWSER: &str = "BROWSER";
 /// Another path for cognito-auth's own config file.
 pub const COGNITO_AUTH_CONFIG: &str = "COGNITO_AUTH_CONFIG";
 /// Another folder for cognito-auth's cache (the record of the last sign-in).

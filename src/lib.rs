@@ -12,6 +12,7 @@ pub mod clock;
 pub mod commands;
 pub mod env_vars;
 pub mod error;
+pub mod hosted_ui;
 pub mod identity;
 pub mod keystore;
 pub mod output;

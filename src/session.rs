@@ -15,6 +15,7 @@ use crate::cache::{self, CachedCredentials, Session, SessionLock};
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
+use crate::hosted_ui::HostedUi;
 use crate::identity::{self, Exchange};
 use crate::keystore;
 use crate::sdk;
@@ -128,15 +129,35 @@ async fn renew(
                 "the refresh token is missing from the {store:?} store"
             ))
         })?;
-        let idp = sdk::user_pools(app.region());
-        let tokens = auth::refresh(&idp, app, &session.username, &token)
+        let refreshed = match &session.hosted_ui {
+            // Tokens from the browser sign-in are refreshed where they came from.
+            Some(base) => HostedUi {
+                base,
+                client_id: &app.client_id,
+                client_secret: app.client_secret.as_ref(),
+            }
+            .refresh(&token)
             .await
-            .map_err(|e| match e {
-                Error::RefreshRejected(m) => {
-                    login_required(format!("the refresh token was refused ({m})"))
-                }
-                other => other,
-            })?;
+            .and_then(|r| {
+                Ok(auth::Tokens {
+                    id_token: r.id_token.ok_or_else(|| {
+                        Error::RefreshRejected("the answer has no ID token".into())
+                    })?,
+                    access_token: r.access_token,
+                    refresh_token: r.refresh_token,
+                })
+            }),
+            None => {
+                let idp = sdk::user_pools(app.region());
+                auth::refresh(&idp, app, &session.username, &token).await
+            }
+        };
+        let tokens = refreshed.map_err(|e| match e {
+            Error::RefreshRejected(m) => {
+                login_required(format!("the refresh token was refused ({m})"))
+            }
+            other => other,
+        })?;
         let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
         session.tokens_expire = if claims.exp > 0 {
             claims.exp

@@ -69,6 +69,8 @@ pub struct Flags {
     pub auth_flow: Option<String>,
     pub duration: Option<String>,
     pub role_arn: Option<String>,
+    pub hosted_ui_domain: Option<String>,
+    pub redirect_uri: Option<String>,
 }
 
 /// One profile's settings, resolved.
@@ -89,6 +91,11 @@ pub struct Settings {
     pub duration: Option<Setting>,
     /// The IAM role to ask for.
     pub role_arn: Option<Setting>,
+    /// The pool's Hosted UI (managed login) base URL, `https://<domain>`, for `login --browser`
+    /// and the client-credentials grant.
+    pub hosted_ui_domain: Option<Setting>,
+    /// Where the Hosted UI sends the browser back to: a loopback URL registered on the client.
+    pub redirect_uri: Setting,
     /// Our config file, whether or not it exists.
     pub config_path: PathBuf,
 }
@@ -151,6 +158,19 @@ const ROLE_ARN: Key = Key {
     flag: "--role-arn",
     env: &[env_vars::COGNITO_ROLE_ARN],
 };
+const HOSTED_UI_DOMAIN: Key = Key {
+    name: "hosted_ui_domain",
+    flag: "--hosted-ui-domain",
+    env: &[env_vars::COGNITO_HOSTED_UI_DOMAIN],
+};
+const REDIRECT_URI: Key = Key {
+    name: "redirect_uri",
+    flag: "--redirect-uri",
+    env: &[env_vars::COGNITO_REDIRECT_URI],
+};
+
+/// The redirect URI when none is configured (as the issue and the AWS docs' examples use).
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8976/callback";
 
 /// The layers below flags and environment, read once.
 struct Files {
@@ -222,6 +242,14 @@ impl Settings {
             mfa_process: pick(&MFA_PROCESS, &None),
             duration: pick(&DURATION, &flags.duration),
             role_arn: pick(&ROLE_ARN, &flags.role_arn),
+            hosted_ui_domain: pick(&HOSTED_UI_DOMAIN, &flags.hosted_ui_domain).map(|s| Setting {
+                value: crate::hosted_ui::base_url(&s.value),
+                source: s.source,
+            }),
+            redirect_uri: pick(&REDIRECT_URI, &flags.redirect_uri).unwrap_or(Setting {
+                value: DEFAULT_REDIRECT_URI.into(),
+                source: Source::Default("no redirect_uri configured"),
+            }),
             user_pool_id,
             region,
             profile,
@@ -240,13 +268,15 @@ impl Settings {
             ("auth_flow", &self.auth_flow),
             ("duration", &self.duration),
             ("role_arn", &self.role_arn),
+            ("hosted_ui_domain", &self.hosted_ui_domain),
         ];
         for (name, setting) in all {
             if let Some(s) = setting {
                 check_value(name, &s.value, Some(&s.source))?;
             }
         }
-        Ok(())
+        let r = &self.redirect_uri;
+        check_value("redirect_uri", &r.value, Some(&r.source))
     }
 
     /// The user pool id, or an error naming both ways to set it.
@@ -262,6 +292,11 @@ impl Settings {
     /// The identity pool id, or an error naming both ways to set it.
     pub fn identity_pool_id(&self) -> Result<&str> {
         self.require(&self.identity_pool_id, &IDENTITY_POOL_ID)
+    }
+
+    /// The Hosted UI's base URL, or an error naming both ways to set it.
+    pub fn hosted_ui_domain(&self) -> Result<&str> {
+        self.require(&self.hosted_ui_domain, &HOSTED_UI_DOMAIN)
     }
 
     fn require<'a>(&self, setting: &'a Option<Setting>, key: &Key) -> Result<&'a str> {
@@ -318,6 +353,16 @@ pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<(
             is_role_arn,
             "role ARN",
             "arn:aws:iam::<account>:role/<name>",
+        ),
+        "hosted_ui_domain" => (
+            |v| crate::hosted_ui::check_base_url(&crate::hosted_ui::base_url(v)).is_ok(),
+            "Hosted UI domain",
+            "https://<domain> (http:// only for a loopback test server), e.g. https://auth-tester.auth.us-west-1.amazoncognito.com",
+        ),
+        "redirect_uri" => (
+            |v| crate::hosted_ui::Loopback::parse(v).is_ok(),
+            "redirect URI",
+            "a loopback http URL registered on the app client, e.g. http://localhost:8976/callback",
         ),
         _ => return Ok(()),
     };

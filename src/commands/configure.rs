@@ -34,6 +34,8 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         || args.mfa_process.is_some()
         || args.duration.is_some()
         || args.role_arn.is_some()
+        || args.hosted_ui_domain.is_some()
+        || args.redirect_uri.is_some()
         || args.client_secret_stdin
         || args.no_client_secret
         || args.credential_process;
@@ -48,6 +50,13 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         ("mfa_process", args.mfa_process),
         ("duration", args.duration),
         ("role_arn", args.role_arn),
+        (
+            "hosted_ui_domain",
+            args.hosted_ui_domain
+                .as_deref()
+                .map(crate::hosted_ui::base_url),
+        ),
+        ("redirect_uri", args.redirect_uri),
     ];
     let mut secret: Option<Option<Secret<String>>> = None;
 

@@ -1,13 +1,17 @@
 //! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile and the session.
 //! With a live session and no password given, it refreshes instead of asking.
 
-use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, jwt};
+use std::time::Duration;
+
+use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, CachedCredentials, Session, SessionLock};
 use crate::cli::LoginArgs;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
+use crate::hosted_ui::callback::{self, Outcome};
+use crate::hosted_ui::{self, Authorize, HostedUi, Loopback, Pkce, browser};
 use crate::identity::{self, Exchange, RoleChoice};
 use crate::keystore;
 use crate::sdk;
@@ -18,6 +22,12 @@ use crate::terminal;
 
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
 pub fn run(args: LoginArgs) -> Result<()> {
+    if args.client_credentials {
+        return Err(Error::Refused {
+            message: "client-credentials tokens carry no user identity, so an identity pool cannot exchange them for AWS credentials".into(),
+            hint: "`cognito-auth token --client-credentials` prints the access token for an API; for AWS credentials a user signs in (`login`, or `login --browser`)".into(),
+        });
+    }
     let settings = Settings::resolve(&Flags {
         profile: args.profile.profile.clone(),
         username: args.username.clone(),
@@ -36,6 +46,25 @@ pub fn run(args: LoginArgs) -> Result<()> {
             Err(Error::LoginRequired { .. }) => {}
             other => return other,
         }
+    }
+    // Whoever signed in through the browser last time signs in that way again by default.
+    let last_was_browser = cache::load(&profile)
+        .ok()
+        .flatten()
+        .is_some_and(|s| s.hosted_ui.is_some());
+    if args.browser
+        || args.no_browser
+        || (last_was_browser && !password_given && args.username.is_none())
+    {
+        let options = BrowserOptions {
+            open: !args.no_browser,
+            identity_provider: args.identity_provider.as_deref(),
+            scopes: &args.scopes,
+            timeout: Duration::from_secs(args.browser_timeout),
+        };
+        let session = browser_sign_in(&settings, &files, &options, args.force)?;
+        report(&profile, &session, &files, "Signed in as");
+        return Ok(());
     }
 
     // The user of the profile's last session is the natural default for signing in again.
@@ -131,7 +160,7 @@ pub fn sign_in(
         Some("srp") => AuthFlow::Srp,
         _ => AuthFlow::Password,
     };
-    let identity_pool_id = settings.identity_pool_id()?.to_owned();
+    settings.identity_pool_id()?; // before the password goes anywhere
     let tokens = sdk::block_on(async {
         let idp = sdk::user_pools(app.region());
         let (tokens, used) = auth::sign_in(&idp, &app, username, password, flow, prompt).await?;
@@ -142,8 +171,135 @@ pub fn sign_in(
         }
         Ok::<_, Error>(tokens)
     })?;
+    finish(settings, files, username, tokens, force, prompt.tty, None)
+}
+
+/// How `login --browser` goes.
+pub struct BrowserOptions<'a> {
+    /// Open the system browser (else only print the URL).
+    pub open: bool,
+    pub identity_provider: Option<&'a str>,
+    pub scopes: &'a [String],
+    pub timeout: Duration,
+}
+
+/// Sign-in through the Hosted UI: PKCE and a fresh `state`, a loopback listener, the browser,
+/// the one callback, the code exchange; then the same identity exchange and files as a
+/// password sign-in.
+pub fn browser_sign_in(
+    settings: &Settings,
+    files: &AwsFiles,
+    options: &BrowserOptions,
+    force: bool,
+) -> Result<Session> {
+    let base = settings.hosted_ui_domain()?.to_owned();
+    let app = app_client(settings)?;
+    settings.identity_pool_id()?;
+    let redirect_uri = settings.redirect_uri.value.clone();
+    let target = Loopback::parse(&redirect_uri).map_err(|expected| Error::InvalidValue {
+        what: "redirect URI".into(),
+        value: redirect_uri.clone(),
+        expected,
+    })?;
+    let ui = HostedUi {
+        base: &base,
+        client_id: &app.client_id,
+        client_secret: app.client_secret.as_ref(),
+    };
+    let pkce = Pkce::new()?;
+    let state = hosted_ui::random_token(24)?;
+    let scopes: Vec<String> = options
+        .scopes
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_owned)
+        .collect();
+    let url = ui.authorize_url(&Authorize {
+        redirect_uri: &redirect_uri,
+        state: &state,
+        challenge: &pkce.challenge,
+        scopes: &scopes,
+        identity_provider: options.identity_provider,
+    });
+    let response = sdk::block_on(async {
+        let listeners = target.bind()?;
+        ui.check_authorize(&url, &redirect_uri).await?;
+        if !options.open {
+            eprintln!(
+                "Open this URL in a browser to sign in (the browser must reach {redirect_uri} on this machine):\n\n  {url}\n"
+            );
+        } else {
+            match browser::open(&url) {
+                Ok(()) => eprintln!(
+                    "Opened the sign-in page in your browser. If it did not open, visit:\n\n  {url}\n"
+                ),
+                Err(why) => eprintln!(
+                    "Could not open a browser ({why}). Open this URL to sign in:\n\n  {url}\n"
+                ),
+            }
+        }
+        eprintln!(
+            "Waiting up to {} s for the sign-in to finish...",
+            options.timeout.as_secs()
+        );
+        let outcome = callback::wait(listeners, &target, &state, options.timeout, &mut |m| {
+            eprintln!("warning: {m}")
+        })
+        .await?;
+        match outcome {
+            Outcome::Code(code) => ui.exchange_code(&code, &pkce.verifier, &redirect_uri).await,
+            Outcome::Denied { error, description } => Err(Error::Refused {
+                message: format!(
+                    "the Hosted UI ended the sign-in with {error}{}",
+                    description.map(|d| format!(": {d}")).unwrap_or_default()
+                ),
+                hint: match error.as_str() {
+                    "access_denied" => "the sign-in was cancelled or refused (at Cognito or the identity provider): run `cognito-auth login --browser` to try again",
+                    "invalid_scope" => "ask only for scopes the app client allows (--scope), or none to get all of them",
+                    _ => "check the app client's Hosted UI settings and the identity provider, then try again",
+                }
+                .into(),
+            }),
+        }
+    })?;
+    let id_token = response.id_token.ok_or_else(|| Error::Refused {
+        message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
+        hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)"
+            .into(),
+    })?;
+    let tokens = Tokens {
+        id_token,
+        access_token: response.access_token,
+        refresh_token: response.refresh_token,
+    };
     let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let role = choose_role(settings, &claims, prompt.tty)?;
+    let login_name = claims.username.clone();
+    finish(
+        settings,
+        files,
+        &login_name,
+        tokens,
+        force,
+        terminal::interactive(),
+        Some(base),
+    )
+}
+
+/// After the user pool's tokens: the role, the identity pool exchange, the files, the session.
+fn finish(
+    settings: &Settings,
+    files: &AwsFiles,
+    username: &str,
+    tokens: Tokens,
+    force: bool,
+    tty: bool,
+    hosted_ui: Option<String>,
+) -> Result<Session> {
+    let profile = settings.profile.value.as_str();
+    let app = app_client(settings)?;
+    let identity_pool_id = settings.identity_pool_id()?.to_owned();
+    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
+    let role = choose_role(settings, &claims, tty)?;
     let session_name = session::role_session_name(&claims.username);
     let (identity_id, creds) = sdk::block_on(
         Exchange {
@@ -190,6 +346,7 @@ pub fn sign_in(
         role,
         login_name: username.to_owned(),
         credentials: CachedCredentials::new(&creds, now),
+        hosted_ui,
     };
     write_files(settings, files, &session, force)?;
     // Only now that nothing can fail for want of a file: the new refresh token replaces the old.

@@ -1,12 +1,16 @@
 //! `cognito-auth logout`: revoke the refresh token (and with `--global` sign out everywhere),
 //! then remove the session, the refresh token and our credentials in the profile. Local state
 //! goes even when the server cannot be reached; the user is told what was not revoked.
+//!
+//! A session from the browser sign-in is revoked at its Hosted UI's `/oauth2/revoke`, and the
+//! user gets the Hosted UI's `/logout` URL, which ends the browser's own session there.
 
 use crate::auth;
 use crate::awsfiles::AwsFiles;
 use crate::cache::SessionLock;
 use crate::cli::LogoutArgs;
 use crate::error::Result;
+use crate::hosted_ui::HostedUi;
 use crate::keystore;
 use crate::sdk;
 use crate::settings::{self, Flags, Settings};
@@ -18,6 +22,7 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     let session = lock.load()?;
     let mut done = Vec::new();
     let mut warnings = Vec::new();
+    let mut browser_logout = None;
 
     if let Some(session) = &session {
         // A broken config must not keep anyone signed in: without settings, no client secret.
@@ -31,11 +36,28 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             Some(store) => keystore::load(&profile, store)?,
             None => None,
         };
+        let hosted_ui = session.hosted_ui.as_deref().map(|base| HostedUi {
+            base,
+            client_id: &app.client_id,
+            client_secret: app.client_secret.as_ref(),
+        });
         if let Some(token) = token {
-            match sdk::block_on(auth::revoke(&idp, &app, &token)) {
+            let revoked = match &hosted_ui {
+                Some(ui) => sdk::block_on(ui.revoke(&token)),
+                None => sdk::block_on(auth::revoke(&idp, &app, &token)),
+            };
+            match revoked {
                 Ok(()) => done.push("revoked the refresh token".to_owned()),
                 Err(e) => warnings.push(format!("the refresh token was not revoked: {e}")),
             }
+        }
+        if let Some(ui) = &hosted_ui {
+            let redirect_uri = settings
+                .as_ref()
+                .map_or(crate::settings::DEFAULT_REDIRECT_URI, |s| {
+                    s.redirect_uri.value.as_str()
+                });
+            browser_logout = Some(ui.logout_url(redirect_uri));
         }
         if args.global {
             match sdk::block_on(auth::global_sign_out(
@@ -75,6 +97,9 @@ pub fn run(args: LogoutArgs) -> Result<()> {
         eprintln!("Profile `{profile}` was not signed in; nothing to do.");
     } else {
         eprintln!("Signed out of profile `{profile}`: {}.", done.join(", "));
+    }
+    if let Some(url) = browser_logout {
+        eprintln!("To sign out of the Hosted UI in the browser too, open:\n\n  {url}\n");
     }
     Ok(())
 }

@@ -34,6 +34,16 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
         Ok(login::app_for_session(Some(&settings_of()?), s))
     }) {
         Err(Error::LoginRequired { reason, .. }) if terminal::has_tty() => {
+            let last = crate::cache::load(&profile).ok().flatten();
+            if last.is_some_and(|s| s.hosted_ui.is_some()) {
+                // A browser sign-in is not something to start from inside another program.
+                return Err(Error::LoginRequired {
+                    reason: format!(
+                        "{reason} (it was a browser sign-in: `cognito-auth login --browser`)"
+                    ),
+                    profile,
+                });
+            }
             let settings = settings_of()?;
             let cached = session::cached_username(&profile);
             let Some(username) =

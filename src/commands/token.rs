@@ -1,13 +1,24 @@
-//! `cognito-auth token`: a live JWT on stdout for APIs behind a Cognito authorizer.
+//! `cognito-auth token`: a live JWT on stdout for APIs behind a Cognito authorizer, or with
+//! `--client-credentials` a machine-to-machine access token.
 
+use serde::{Deserialize, Serialize};
+
+use crate::awsfiles::store::{self, Locked};
+use crate::cache;
 use crate::cli::TokenArgs;
 use crate::clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::hosted_ui::HostedUi;
 use crate::output;
-use crate::session::Want;
+use crate::secret::Secret;
+use crate::session::{self, Want};
+use crate::settings::{Flags, Settings};
 
 /// Prints the ID token (default), the access token, or both as JSON.
 pub fn run(args: TokenArgs) -> Result<()> {
+    if args.client_credentials {
+        return client_credentials(&args);
+    }
     let (_, session) = super::live_session(args.profile.profile.as_deref(), Want::Tokens)?;
     let text = if args.json {
         serde_json::json!({
@@ -20,6 +31,111 @@ pub fn run(args: TokenArgs) -> Result<()> {
         session.access_token.expose().clone()
     } else {
         session.id_token.expose().clone()
+    };
+    output::stdout(&(text + "\n"))
+}
+
+/// A cached client-credentials token: reused for the same domain, client and scopes.
+#[derive(Serialize, Deserialize)]
+struct CachedToken {
+    base: String,
+    client_id: String,
+    scopes: Vec<String>,
+    expires_at: i64,
+    response: Secret<serde_json::Value>,
+}
+
+/// Seconds before expiry at which a cached token is replaced: a token handed out must outlive
+/// the request it is for (`COGNITO_AUTH_MIN_TTL` asks for more).
+const MARGIN: i64 = 60;
+
+fn client_credentials(args: &TokenArgs) -> Result<()> {
+    let settings = Settings::resolve(&Flags {
+        profile: args.profile.profile.clone(),
+        ..Flags::default()
+    })?;
+    let base = settings.hosted_ui_domain()?.to_owned();
+    let client_id = settings.client_id()?.to_owned();
+    let secret = settings
+        .client_secret
+        .as_ref()
+        .map(|s| s.value.clone())
+        .ok_or_else(|| Error::Refused {
+            message: format!(
+                "the client-credentials grant needs the app client's secret, and profile `{}` has none",
+                settings.profile.value
+            ),
+            hint: format!(
+                "save it with `cognito-auth configure --profile {} --client-secret-stdin` (or set COGNITO_CLIENT_SECRET)",
+                settings.profile.value
+            ),
+        })?;
+    let mut scopes: Vec<String> = args
+        .scopes
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_owned)
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+
+    let path = cache::cache_dir()?
+        .join("client-credentials")
+        .join(format!("{}.json", settings.profile.value));
+    let margin = MARGIN.max(session::min_ttl()?);
+    let usable = |c: &CachedToken| {
+        c.base == base
+            && c.client_id == client_id
+            && c.scopes == scopes
+            && c.expires_at - clock::now() > margin
+    };
+    // The cached path: one file read, no lock, no request.
+    if let Some(cached) = parse(&store::read_or_empty(&path)?).filter(|c| usable(c)) {
+        return print(args, &cached);
+    }
+    let lock = Locked::acquire(&path)?;
+    // Another process may have fetched one while we waited for the lock.
+    if let Some(cached) = parse(&lock.read()?).filter(|c| usable(c)) {
+        return print(args, &cached);
+    }
+    let ui = HostedUi {
+        base: &base,
+        client_id: &client_id,
+        client_secret: Some(&secret),
+    };
+    let now = clock::now();
+    let response = crate::sdk::block_on(ui.client_credentials(&scopes))?;
+    let cached = CachedToken {
+        expires_at: now + response.expires_in.unwrap_or(3600),
+        base,
+        client_id,
+        scopes,
+        response: response.raw,
+    };
+    lock.write(&(serde_json::to_string_pretty(&cached).expect("a token serializes") + "\n"))?;
+    print(args, &cached)
+}
+
+fn parse(text: &str) -> Option<CachedToken> {
+    serde_json::from_str(text).ok()
+}
+
+fn print(args: &TokenArgs, cached: &CachedToken) -> Result<()> {
+    let response = cached.response.expose();
+    let text = if args.json {
+        let mut whole = response.clone();
+        if let Some(map) = whole.as_object_mut() {
+            map.insert(
+                "expires_at".into(),
+                clock::rfc3339(cached.expires_at).into(),
+            );
+        }
+        whole.to_string()
+    } else {
+        response["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     };
     output::stdout(&(text + "\n"))
 }
