@@ -45,7 +45,19 @@ pub fn start_emulator(
                 PathBuf::from("python3")
             }
         });
-    let mut child = Command::new(&python)
+    start_with(&python, script, args, env, dir)
+}
+
+/// Starts `tests/support/<script>` with `program`; the script prints the port.
+fn start_with(
+    program: &Path,
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &std::ffi::OsStr)],
+    dir: tempfile::TempDir,
+) -> Emulator {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(program)
         .arg(root.join("tests/support").join(script))
         .args(args)
         .envs(env.iter().copied())
@@ -56,7 +68,7 @@ pub fn start_emulator(
         .unwrap_or_else(|e| {
             panic!(
                 "cannot start {script} with {}: {e}; run scripts/test.sh",
-                python.display()
+                program.display()
             )
         });
     let mut line = String::new();
@@ -117,6 +129,45 @@ pub fn cognito_local() -> &'static Emulator {
             dir,
         )
     })
+}
+
+/// The client-credentials server's one client.
+pub const M2M_CLIENT_ID: &str = "m2m_reporting";
+pub const M2M_CLIENT_SECRET: &str = "m2m-reporting-secret-4f1c";
+
+/// The shared OAuth 2.0 server for the client-credentials grant (oidc-provider from npm, as
+/// cognito-local does not serve that grant), started on first use from `OIDC_PROVIDER_JS` or
+/// `./.emulators`.
+pub fn oauth_server() -> &'static Emulator {
+    static OAUTH: OnceLock<Emulator> = OnceLock::new();
+    OAUTH.get_or_init(|| {
+        let js = std::env::var("OIDC_PROVIDER_JS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(".emulators/node_modules/oidc-provider/lib/index.js")
+            });
+        start_with(
+            Path::new("node"),
+            "oauth_server.mjs",
+            &[
+                js.as_os_str(),
+                M2M_CLIENT_ID.as_ref(),
+                M2M_CLIENT_SECRET.as_ref(),
+            ],
+            &[],
+            tempfile::tempdir().unwrap(),
+        )
+    })
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Runs a future to completion on a fresh runtime.
@@ -290,10 +341,22 @@ pub struct LocalPool {
     pub user_pool_id: String,
     pub client_id: String,
     pub identity_pool_id: String,
+    /// The callback URL registered on the app client (Hosted UI pools only).
+    pub redirect_uri: Option<String>,
 }
 
 impl LocalPool {
     pub fn new() -> LocalPool {
+        Self::create(None)
+    }
+
+    /// A pool whose app client has the Hosted UI set up, with a callback URL on a free
+    /// loopback port.
+    pub fn hosted() -> LocalPool {
+        Self::create(Some(format!("http://127.0.0.1:{}/callback", free_port())))
+    }
+
+    fn create(redirect_uri: Option<String>) -> LocalPool {
         block_on(async {
             let c = idp::Client::new(&admin_config_at(&cognito_local().endpoint).await);
             let pool_id = c
@@ -310,6 +373,7 @@ impl LocalPool {
                 .create_user_pool_client()
                 .user_pool_id(&pool_id)
                 .client_name("cli")
+                .set_callback_urls(redirect_uri.clone().map(|r| vec![r]))
                 .send()
                 .await
                 .unwrap()
@@ -352,6 +416,7 @@ impl LocalPool {
                 user_pool_id: pool_id,
                 client_id,
                 identity_pool_id,
+                redirect_uri,
             }
         })
     }
@@ -465,6 +530,28 @@ impl LocalPool {
                 &self.identity_pool_id,
             ])
             .args(["--region", "us-east-1"])
+            .assert()
+            .success();
+        sb
+    }
+}
+
+impl LocalPool {
+    /// A sandbox whose profile `dev` signs in through this pool's Hosted UI (served by
+    /// cognito-local at its root) with the scripted browser as `BROWSER`, which signs alice in
+    /// and writes what it saw to [`Sandbox::browser_log`].
+    pub fn browser_sandbox(&self) -> Sandbox {
+        let mut sb = self.sandbox();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/browser.py");
+        let log = sb.path("browser.log");
+        sb.env("BROWSER", &format!("python3 {}", script.display()))
+            .env("TEST_BROWSER_USER", ALICE)
+            .env("TEST_BROWSER_PASSWORD", ALICE_PASSWORD)
+            .env("TEST_BROWSER_LOG", log.to_str().unwrap());
+        sb.cmd()
+            .args(["configure", "--profile", "dev"])
+            .args(["--hosted-ui-domain", &cognito_local().endpoint])
+            .args(["--redirect-uri", self.redirect_uri.as_deref().unwrap()])
             .assert()
             .success();
         sb
@@ -612,6 +699,15 @@ impl Sandbox {
         let mut session = self.session(profile);
         edit(&mut session);
         std::fs::write(self.session_file(profile), session.to_string()).unwrap();
+    }
+
+    /// What the scripted browser did, one JSON object per step (empty if it never ran).
+    pub fn browser_log(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.path("browser.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
     }
 
     pub fn read(&self, rel: &str) -> String {

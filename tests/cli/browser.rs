@@ -1,0 +1,397 @@
+//! `login --browser` through cognito-local's Hosted UI (its /oauth2/authorize login form and
+//! /oauth2/token check PKCE, the registered callback URL and code reuse), with a scripted
+//! browser (`tests/support/browser.py`) doing what a person's browser does; the identity pool
+//! is moto's (cognito-local has none, and moto accepts any token). The client-credentials
+//! grant runs against oidc-provider, since cognito-local does not serve it.
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+use predicates::prelude::*;
+
+use crate::support::*;
+
+/// `login --browser` for profile `dev`, the scripted browser taking `steps`.
+fn browser_login(sb: &Sandbox, steps: &str) -> assert_cmd::assert::Assert {
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .env("TEST_BROWSER_STEPS", steps)
+        .assert()
+}
+
+fn step<'a>(log: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
+    log.iter()
+        .find(|s| s["step"] == name)
+        .unwrap_or_else(|| panic!("the browser took no `{name}` step: {log:?}"))
+}
+
+#[test]
+fn a_browser_sign_in_reaches_live_credentials() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "probe login callback")
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")))
+        .stderr(predicate::str::contains("/oauth2/authorize?response_type=code"));
+
+    let log = sb.browser_log();
+    assert_eq!(step(&log, "probe")["status"], 404, "other paths are refused");
+    assert_eq!(step(&log, "login")["redirected"], true);
+    let callback = step(&log, "callback");
+    assert_eq!(callback["status"], 200);
+    assert!(
+        callback["page"]
+            .as_str()
+            .unwrap()
+            .contains("You can close this tab")
+    );
+
+    let credentials = sb.read(".aws/credentials");
+    assert!(credentials.contains("[dev]\naws_access_key_id = "), "{credentials}");
+    let session = sb.session("dev");
+    assert_eq!(session["username"], ALICE);
+    assert_eq!(session["hosted_ui"], cognito_local().endpoint.as_str());
+    assert_eq!(mode(&sb.session_file("dev")), 0o600);
+
+    // Every command of a password session works unchanged: here credential-process.
+    let out = sb
+        .cmd()
+        .args(["credential-process", "--profile", "dev"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["Version"], 1);
+}
+
+#[test]
+fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
+    let pool = LocalPool::hosted();
+    let mut sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback").success();
+    let old_token = sb.session("dev")["id_token"].clone();
+    sb.edit_session("dev", |s| {
+        s["tokens_expire"] = 0.into();
+        s["credentials"]["issued_at"] = 0.into();
+        s["credentials"]["expiration"] = 1.into();
+    });
+    // No user-pool API to fall back on: InitiateAuth would fail, /oauth2/token must serve it.
+    sb.env("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:9");
+    sb.cmd()
+        .args(["export", "--profile", "dev"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("export AWS_ACCESS_KEY_ID="));
+    let session = sb.session("dev");
+    assert_ne!(session["id_token"], old_token, "new tokens");
+    assert!(session["tokens_expire"].as_i64().unwrap() > now());
+}
+
+#[test]
+fn logout_of_a_browser_session_points_at_the_hosted_ui_logout() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback").success();
+    let logout_url = format!(
+        "{}/logout?client_id={}&redirect_uri=http%3A%2F%2F127.0.0.1%3A",
+        cognito_local().endpoint,
+        pool.client_id
+    );
+    sb.cmd()
+        .args(["logout", "--profile", "dev"])
+        .assert()
+        .success()
+        // cognito-local does not serve /oauth2/revoke: the user is told, local state still goes.
+        .stderr(predicate::str::contains(
+            "warning: the refresh token was not revoked",
+        ))
+        .stderr(predicate::str::contains("/oauth2/revoke"))
+        .stderr(predicate::str::contains(logout_url))
+        .stderr(predicate::str::contains("deleted the cached session"));
+    assert!(!sb.session_file("dev").exists());
+    assert!(!sb.read(".aws/credentials").contains("aws_access_key_id"));
+}
+
+#[test]
+fn a_wrong_password_in_the_browser_can_be_corrected() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login-wrong login callback").success();
+    let wrong = step(&sb.browser_log(), "login-wrong").clone();
+    assert_eq!(wrong["status"], 200);
+    assert_eq!(wrong["form_again"], true, "the Hosted UI shows its form again");
+    assert_eq!(wrong["redirected"], false);
+}
+
+#[test]
+fn a_callback_with_another_state_is_refused_and_the_sign_in_goes_on() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login forged-state callback")
+        .success()
+        .stderr(predicate::str::contains(
+            "ignored a callback whose state does not match",
+        ));
+    let log = sb.browser_log();
+    assert_eq!(step(&log, "forged-state")["status"], 400);
+    assert_eq!(step(&log, "callback")["status"], 200);
+}
+
+#[test]
+fn the_listener_takes_one_callback_and_closes() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback callback").success();
+    let log = sb.browser_log();
+    let callbacks: Vec<_> = log.iter().filter(|s| s["step"] == "callback").collect();
+    assert_eq!(callbacks[0]["status"], 200);
+    assert_eq!(callbacks[1]["error"], "ConnectionRefusedError");
+}
+
+#[test]
+fn a_replayed_code_is_refused_and_nothing_is_written() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    let code = sb.path("code.txt");
+    browser_login(&sb, &format!("login save-code={} callback", code.display())).success();
+    let before = sb.snapshot();
+    sb.cmd()
+        .args(["login", "--browser", "--fresh", "--profile", "dev"])
+        .env(
+            "TEST_BROWSER_STEPS",
+            format!("login use-code={} callback", code.display()),
+        )
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: the Hosted UI would not exchange the authorization code: invalid_grant",
+        ))
+        .stderr(predicate::str::contains("hint: codes are single-use"));
+    let after: Vec<_> = sb
+        .snapshot()
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("browser.log"))
+        .collect();
+    let before: Vec<_> = before
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with("browser.log"))
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn a_redirect_uri_the_client_does_not_list_is_reported_before_the_browser_opens() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    let other = format!("http://127.0.0.1:{}/callback", free_port());
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--redirect-uri", &other])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "error: the Hosted UI refused the redirect URI {other} for app client {}",
+            pool.client_id
+        )))
+        .stderr(predicate::str::contains(
+            "hint: Cognito matches callback URLs exactly",
+        ));
+    assert!(sb.browser_log().is_empty(), "no browser was opened");
+    assert!(!sb.credentials().exists());
+}
+
+#[test]
+fn an_error_callback_is_reported_as_it_came() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "deny")
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: the Hosted UI ended the sign-in with access_denied: User cancelled the sign-in",
+        ))
+        .stderr(predicate::str::contains("hint: the sign-in was cancelled"));
+    assert_eq!(step(&sb.browser_log(), "deny")["status"], 400);
+    assert!(!sb.credentials().exists());
+    assert!(!sb.session_file("dev").exists());
+}
+
+#[test]
+fn no_browser_prints_the_url_for_a_browser_elsewhere() {
+    let pool = LocalPool::hosted();
+    let mut sb = pool.browser_sandbox();
+    // Were a browser started, this one would fail the test.
+    sb.env("BROWSER", "false");
+    let mut child = sb
+        .std_cmd()
+        .args(["login", "--no-browser", "--profile", "dev"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL in: {seen}");
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http") {
+            break format!("http{url}");
+        }
+    };
+    assert!(seen.contains("Open this URL in a browser"), "{seen}");
+    let browser = sb
+        .sandboxed("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.py"))
+        .arg(&url)
+        .env("TEST_BROWSER_STEPS", "login callback")
+        .status()
+        .unwrap();
+    assert!(browser.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{seen}{rest}");
+    assert!(rest.contains(&format!("Signed in as {ALICE}")), "{rest}");
+}
+
+#[test]
+fn a_sign_in_that_never_comes_back_times_out() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    sb.cmd()
+        .args(["login", "--browser", "--browser-timeout", "1", "--profile", "dev"])
+        .env("TEST_BROWSER_STEPS", "")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "error: no sign-in came back to {} within 1 s",
+            pool.redirect_uri.as_deref().unwrap()
+        )));
+    assert!(!sb.credentials().exists());
+}
+
+#[test]
+fn a_taken_callback_port_is_reported() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    let port = pool.redirect_uri.as_deref().unwrap()[17..]
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let _squatter = std::net::TcpListener::bind(format!("127.0.0.1:{port}")).unwrap();
+    browser_login(&sb, "login callback")
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "error: cannot listen for the sign-in callback on 127.0.0.1:{port}"
+        )));
+    assert!(sb.browser_log().is_empty());
+}
+
+#[test]
+fn redirect_uris_off_loopback_are_refused_by_configure() {
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--redirect-uri", "https://app.example.com/callback"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "invalid redirect URI `https://app.example.com/callback`",
+        ));
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--hosted-ui-domain", "http://auth.example.com"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("invalid Hosted UI domain"));
+    assert!(!sb.our_config().exists());
+}
+
+/// A profile for the client-credentials server's client.
+fn m2m_sandbox(secret: &str) -> Sandbox {
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(["configure", "--profile", "reporting"])
+        .args(["--hosted-ui-domain", &oauth_server().endpoint])
+        .args(["--client-id", M2M_CLIENT_ID, "--client-secret-stdin"])
+        .write_stdin(format!("{secret}\n"))
+        .assert()
+        .success();
+    sb
+}
+
+fn m2m_token(sb: &Sandbox, extra: &[&str]) -> String {
+    let out = sb
+        .cmd()
+        .args(["token", "--client-credentials", "--profile", "reporting"])
+        .args(extra)
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+#[test]
+fn client_credentials_tokens_come_from_the_token_endpoint_and_are_cached() {
+    let sb = m2m_sandbox(M2M_CLIENT_SECRET);
+    let token = m2m_token(&sb, &["--scope", "orders/read"]);
+    assert!(token.trim().len() >= 40, "{token}");
+    assert_eq!(token.lines().count(), 1);
+    // oidc-provider issues a new random token per request: the same one means the cache.
+    assert_eq!(m2m_token(&sb, &["--scope", "orders/read"]), token);
+    let json: serde_json::Value =
+        serde_json::from_str(&m2m_token(&sb, &["--scope", "orders/read", "--json"])).unwrap();
+    assert_eq!(json["access_token"], token.trim());
+    assert_eq!(json["token_type"], "Bearer");
+    assert_eq!(json["scope"], "orders/read");
+    assert_eq!(json["expires_in"], 600);
+    assert!(json["expires_at"].as_str().unwrap().ends_with('Z'));
+    // Other scopes are another token.
+    assert_ne!(m2m_token(&sb, &["--scope", "orders/write"]), token);
+    let cache = sb.cache_dir().join("client-credentials/reporting.json");
+    assert_eq!(mode(&cache), 0o600);
+    // A token that is about to expire is replaced.
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    cached["expires_at"] = (now() + 30).into();
+    std::fs::write(&cache, cached.to_string()).unwrap();
+    assert_ne!(m2m_token(&sb, &["--scope", "orders/write"]), token);
+}
+
+#[test]
+fn a_wrong_client_secret_is_refused_by_the_token_endpoint() {
+    let sb = m2m_sandbox("not-the-secret");
+    sb.cmd()
+        .args(["token", "--client-credentials", "--profile", "reporting"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "error: the token endpoint refused the client-credentials grant: invalid_client",
+        ))
+        .stderr(predicate::str::contains("hint: check client_id and the client secret"))
+        .stderr(predicate::str::contains("not-the-secret").not());
+}
+
+#[test]
+fn client_credentials_give_no_aws_credentials_and_need_a_secret() {
+    let sb = m2m_sandbox(M2M_CLIENT_SECRET);
+    sb.cmd()
+        .args(["login", "--client-credentials", "--profile", "reporting"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: client-credentials tokens carry no user identity",
+        ));
+    sb.cmd()
+        .args(["configure", "--profile", "reporting", "--no-client-secret"])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["token", "--client-credentials", "--profile", "reporting"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "needs the app client's secret, and profile `reporting` has none",
+        ));
+}
