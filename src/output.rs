@@ -52,6 +52,9 @@ pub struct SessionView {
     /// `keyring`, `file`, or `None` when Cognito gave no refresh token.
     pub refresh_token: Option<TokenStore>,
     pub cached_credentials_expire: String,
+    /// The Hosted UI the session signed in through (`login --browser`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hosted_ui: Option<String>,
 }
 
 impl SessionView {
@@ -66,6 +69,7 @@ impl SessionView {
             tokens_live: session.tokens_live(now),
             refresh_token: session.refresh_token,
             cached_credentials_expire: clock::rfc3339(session.credentials.expiration),
+            hosted_ui: session.hosted_ui.clone(),
         }
     }
 }
@@ -101,6 +105,9 @@ impl StatusView {
         match &self.session {
             Some(l) => {
                 out += &format!("signed in as       {} at {}\n", l.username, l.signed_in_at);
+                if let Some(ui) = &l.hosted_ui {
+                    out += &format!("signed in through  the Hosted UI at {ui}\n");
+                }
                 let groups = if l.groups.is_empty() {
                     "(none)".to_owned()
                 } else {
@@ -286,6 +293,7 @@ mod tests {
                 tokens_live: true,
                 refresh_token: Some(TokenStore::File),
                 cached_credentials_expire: "2026-01-01T01:00:00Z".into(),
+                hosted_ui: None,
             }),
             credentials: Some(CredentialsView {
                 file: "/h/.aws/credentials".into(),

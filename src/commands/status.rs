@@ -26,7 +26,7 @@ pub fn run(args: StatusArgs) -> Result<bool> {
         value: "set".to_owned(),
         source: s.source.clone(),
     });
-    let settings_view = vec![
+    let mut settings_view = vec![
         view_of("user_pool_id", &settings.user_pool_id),
         view_of("client_id", &settings.client_id),
         view_of("client_secret", &secret),
@@ -40,6 +40,11 @@ pub fn run(args: StatusArgs) -> Result<bool> {
             from: Some(settings.profile.source.to_string()),
         },
     ];
+    if settings.hosted_ui_domain.is_some() {
+        let redirect = Some(settings.redirect_uri.clone());
+        settings_view.push(view_of("hosted_ui_domain", &settings.hosted_ui_domain));
+        settings_view.push(view_of("redirect_uri", &redirect));
+    }
 
     let files = AwsFiles::locate()?;
     let now = clock::now();

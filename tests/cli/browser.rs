@@ -32,10 +32,16 @@ fn a_browser_sign_in_reaches_live_credentials() {
     browser_login(&sb, "probe login callback")
         .success()
         .stderr(predicate::str::contains(format!("Signed in as {ALICE}")))
-        .stderr(predicate::str::contains("/oauth2/authorize?response_type=code"));
+        .stderr(predicate::str::contains(
+            "/oauth2/authorize?response_type=code",
+        ));
 
     let log = sb.browser_log();
-    assert_eq!(step(&log, "probe")["status"], 404, "other paths are refused");
+    assert_eq!(
+        step(&log, "probe")["status"],
+        404,
+        "other paths are refused"
+    );
     assert_eq!(step(&log, "login")["redirected"], true);
     let callback = step(&log, "callback");
     assert_eq!(callback["status"], 200);
@@ -47,11 +53,27 @@ fn a_browser_sign_in_reaches_live_credentials() {
     );
 
     let credentials = sb.read(".aws/credentials");
-    assert!(credentials.contains("[dev]\naws_access_key_id = "), "{credentials}");
+    assert!(
+        credentials.contains("[dev]\naws_access_key_id = "),
+        "{credentials}"
+    );
     let session = sb.session("dev");
     assert_eq!(session["username"], ALICE);
     assert_eq!(session["hosted_ui"], cognito_local().endpoint.as_str());
     assert_eq!(mode(&sb.session_file("dev")), 0o600);
+
+    sb.cmd()
+        .args(["status", "--profile", "dev"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "signed in through  the Hosted UI at {}",
+            cognito_local().endpoint
+        )))
+        .stdout(predicate::str::contains(format!(
+            "redirect_uri       {}  (config file",
+            pool.redirect_uri.as_deref().unwrap()
+        )));
 
     // Every command of a password session works unchanged: here credential-process.
     let out = sb
@@ -75,7 +97,10 @@ fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
         s["credentials"]["expiration"] = 1.into();
     });
     // No user-pool API to fall back on: InitiateAuth would fail, /oauth2/token must serve it.
-    sb.env("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", "http://127.0.0.1:9");
+    sb.env(
+        "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
+        "http://127.0.0.1:9",
+    );
     sb.cmd()
         .args(["export", "--profile", "dev"])
         .assert()
@@ -118,7 +143,10 @@ fn a_wrong_password_in_the_browser_can_be_corrected() {
     browser_login(&sb, "login-wrong login callback").success();
     let wrong = step(&sb.browser_log(), "login-wrong").clone();
     assert_eq!(wrong["status"], 200);
-    assert_eq!(wrong["form_again"], true, "the Hosted UI shows its form again");
+    assert_eq!(
+        wrong["form_again"], true,
+        "the Hosted UI shows its form again"
+    );
     assert_eq!(wrong["redirected"], false);
 }
 
@@ -242,7 +270,10 @@ fn no_browser_prints_the_url_for_a_browser_elsewhere() {
     assert!(seen.contains("Open this URL in a browser"), "{seen}");
     let browser = sb
         .sandboxed("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/browser.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/browser.py"
+        ))
         .arg(&url)
         .env("TEST_BROWSER_STEPS", "login callback")
         .status()
@@ -259,7 +290,14 @@ fn a_sign_in_that_never_comes_back_times_out() {
     let pool = LocalPool::hosted();
     let sb = pool.browser_sandbox();
     sb.cmd()
-        .args(["login", "--browser", "--browser-timeout", "1", "--profile", "dev"])
+        .args([
+            "login",
+            "--browser",
+            "--browser-timeout",
+            "1",
+            "--profile",
+            "dev",
+        ])
         .env("TEST_BROWSER_STEPS", "")
         .assert()
         .code(1)
@@ -369,7 +407,9 @@ fn a_wrong_client_secret_is_refused_by_the_token_endpoint() {
         .stderr(predicate::str::contains(
             "error: the token endpoint refused the client-credentials grant: invalid_client",
         ))
-        .stderr(predicate::str::contains("hint: check client_id and the client secret"))
+        .stderr(predicate::str::contains(
+            "hint: check client_id and the client secret",
+        ))
         .stderr(predicate::str::contains("not-the-secret").not());
 }
 
