@@ -156,29 +156,11 @@ impl HostedUi<'_> {
         let response = http::send("GET", url, None, None)
             .await
             .map_err(|detail| self.unreachable(detail))?;
-        let location = response.location.clone().unwrap_or_default();
-        // Cognito sends errors to its /error page, or (once the redirect URI is trusted) back
-        // to the redirect URI; cognito-local answers 400 with an OAuth error body.
-        let error = if response.status >= 400 {
-            Some(parse_error(&response.body).unwrap_or_else(|| OAuthError {
-                error: format!("HTTP {}", response.status),
-                error_description: Some(String::from_utf8_lossy(&response.body).into()),
-            }))
-        } else {
-            let query = location.split_once('?').map_or("", |(_, q)| q);
-            let params = parse_query(query);
-            params
-                .iter()
-                .find(|(k, _)| k == "error")
-                .map(|(_, e)| OAuthError {
-                    error: e.clone(),
-                    error_description: params
-                        .iter()
-                        .find(|(k, _)| k == "error_description")
-                        .map(|(_, d)| d.clone()),
-                })
-        };
-        let Some(error) = error else {
+        let Some(error) = authorize_error(
+            response.status,
+            response.location.as_deref(),
+            &response.body,
+        ) else {
             return Ok(());
         };
         let described = describe(&error);
@@ -377,6 +359,31 @@ enum Grant {
     Other(Error),
 }
 
+/// The error in `/oauth2/authorize`'s answer, if any. Cognito redirects errors to its own
+/// `/error?error=redirect_mismatch...` page, or (once the redirect URI is trusted) back to the
+/// redirect URI with `error=`; a success redirects to its login page or straight to the
+/// identity provider. cognito-local answers 400 with an OAuth error body.
+fn authorize_error(status: u16, location: Option<&str>, body: &[u8]) -> Option<OAuthError> {
+    if status >= 400 {
+        return Some(parse_error(body).unwrap_or_else(|| OAuthError {
+            error: format!("HTTP {status}"),
+            error_description: Some(String::from_utf8_lossy(body).chars().take(200).collect()),
+        }));
+    }
+    let query = location?.split_once('?').map_or("", |(_, q)| q);
+    let params = parse_query(query);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    Some(OAuthError {
+        error: get("error")?,
+        error_description: get("error_description"),
+    })
+}
+
 fn parse_error(body: &[u8]) -> Option<OAuthError> {
     serde_json::from_slice(body).ok()
 }
@@ -563,6 +570,68 @@ mod tests {
             .decode(encoded)
             .unwrap();
         assert_eq!(decoded, b"abc123:s3cr%2Ft%2B%3D");
+    }
+
+    #[test]
+    fn authorize_answers_are_read_for_errors() {
+        let error = |status, location: Option<&str>, body: &str| {
+            authorize_error(status, location, body.as_bytes())
+                .map(|e| (e.error, e.error_description))
+        };
+        // Real Cognito: an unregistered redirect URI goes to its error page.
+        assert_eq!(
+            error(
+                302,
+                Some("https://auth.example.com/error?error=redirect_mismatch&client_id=abc"),
+                ""
+            ),
+            Some(("redirect_mismatch".into(), None))
+        );
+        // A trusted redirect URI gets other errors back, with a description.
+        assert_eq!(
+            error(
+                302,
+                Some(
+                    "http://localhost:8976/callback?error=invalid_scope&error_description=bad+scope&state=s"
+                ),
+                ""
+            ),
+            Some(("invalid_scope".into(), Some("bad scope".into())))
+        );
+        // cognito-local: 400 with an OAuth error body.
+        assert_eq!(
+            error(
+                400,
+                None,
+                r#"{"error":"invalid_request","error_description":"redirect_uri not registered for this client"}"#
+            ),
+            Some((
+                "invalid_request".into(),
+                Some("redirect_uri not registered for this client".into())
+            ))
+        );
+        assert_eq!(
+            error(500, None, "oops"),
+            Some(("HTTP 500".into(), Some("oops".into())))
+        );
+        // Success: the login page, or straight on to a federated identity provider.
+        assert_eq!(
+            error(
+                302,
+                Some("https://auth.example.com/login?client_id=abc&state=s"),
+                ""
+            ),
+            None
+        );
+        assert_eq!(
+            error(
+                302,
+                Some("https://accounts.google.com/o/oauth2/v2/auth?client_id=g"),
+                ""
+            ),
+            None
+        );
+        assert_eq!(error(200, None, "<form>"), None);
     }
 
     #[test]

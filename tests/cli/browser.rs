@@ -435,3 +435,32 @@ fn client_credentials_give_no_aws_credentials_and_need_a_secret() {
             "needs the app client's secret, and profile `reporting` has none",
         ));
 }
+
+#[test]
+fn plain_login_signs_a_browser_user_in_through_the_browser_again() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback").success();
+    // A live session is refreshed without the browser, as for a password user.
+    sb.cmd()
+        .args(["login", "--profile", "dev"])
+        .env("TEST_BROWSER_STEPS", "login callback")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("Refreshed the session of"));
+    assert_eq!(sb.browser_log().len(), 2, "the browser ran once");
+    // Once the refresh token is gone, `login` goes back to the browser, not to a password.
+    std::fs::remove_file(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
+    sb.edit_session("dev", |s| {
+        s["tokens_expire"] = 0.into();
+        s["credentials"]["issued_at"] = 0.into();
+        s["credentials"]["expiration"] = 1.into();
+    });
+    sb.cmd()
+        .args(["login", "--profile", "dev"])
+        .env("TEST_BROWSER_STEPS", "login callback")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    assert_eq!(sb.browser_log().len(), 4, "the browser ran again");
+}
