@@ -114,12 +114,7 @@ static RECORDING: OnceLock<PathBuf> = OnceLock::new();
 pub fn cognito_local() -> &'static Emulator {
     static LOCAL: OnceLock<Emulator> = OnceLock::new();
     LOCAL.get_or_init(|| {
-        let js = std::env::var("COGNITO_LOCAL_JS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| {
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(".emulators/node_modules/cognito-local/lib/bin/start.js")
-            });
+        let js = npm_emulator("COGNITO_LOCAL_JS", "cognito-local/lib/bin/start.js");
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().to_owned();
         start_emulator(
@@ -128,6 +123,15 @@ pub fn cognito_local() -> &'static Emulator {
             &[],
             dir,
         )
+    })
+}
+
+/// An npm emulator's entry file: `$var` (set by scripts/test.sh), else under `./.emulators`.
+fn npm_emulator(var: &str, file: &str) -> PathBuf {
+    std::env::var(var).map(PathBuf::from).unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(".emulators/node_modules")
+            .join(file)
     })
 }
 
@@ -141,12 +145,7 @@ pub const M2M_CLIENT_SECRET: &str = "m2m-reporting-secret-4f1c";
 pub fn oauth_server() -> &'static Emulator {
     static OAUTH: OnceLock<Emulator> = OnceLock::new();
     OAUTH.get_or_init(|| {
-        let js = std::env::var("OIDC_PROVIDER_JS")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| {
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join(".emulators/node_modules/oidc-provider/lib/index.js")
-            });
+        let js = npm_emulator("OIDC_PROVIDER_JS", "oidc-provider/lib/index.js");
         start_with(
             Path::new("node"),
             "oauth_server.mjs",
