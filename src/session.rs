@@ -3,7 +3,8 @@
 //! The order, from cheapest: cached credentials still fresh (no request); a live ID token,
 //! exchanged again with GetCredentialsForIdentity for the cached identity id (one request);
 //! REFRESH_TOKEN_AUTH for new tokens (saving a rotated refresh token), then the exchange (two
-//! requests); else the user must sign in again ([`Error::LoginRequired`]).
+//! requests); else the user must sign in again ([`Error::LoginRequired`]). A session from the
+//! browser sign-in gets its new tokens from its Hosted UI's `/oauth2/token` instead.
 //!
 //! Many processes may find the cache stale at once (an SDK fanning out, a Terraform run):
 //! they queue on the profile's lock, the first refreshes, and the rest find its result when

@@ -69,8 +69,6 @@ pub struct Flags {
     pub auth_flow: Option<String>,
     pub duration: Option<String>,
     pub role_arn: Option<String>,
-    pub hosted_ui_domain: Option<String>,
-    pub redirect_uri: Option<String>,
 }
 
 /// One profile's settings, resolved.
@@ -242,11 +240,11 @@ impl Settings {
             mfa_process: pick(&MFA_PROCESS, &None),
             duration: pick(&DURATION, &flags.duration),
             role_arn: pick(&ROLE_ARN, &flags.role_arn),
-            hosted_ui_domain: pick(&HOSTED_UI_DOMAIN, &flags.hosted_ui_domain).map(|s| Setting {
+            hosted_ui_domain: pick(&HOSTED_UI_DOMAIN, &None).map(|s| Setting {
                 value: crate::hosted_ui::base_url(&s.value),
                 source: s.source,
             }),
-            redirect_uri: pick(&REDIRECT_URI, &flags.redirect_uri).unwrap_or(Setting {
+            redirect_uri: pick(&REDIRECT_URI, &None).unwrap_or(Setting {
                 value: DEFAULT_REDIRECT_URI.into(),
                 source: Source::Default("no redirect_uri configured"),
             }),

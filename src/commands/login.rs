@@ -28,6 +28,13 @@ pub fn run(args: LoginArgs) -> Result<()> {
             hint: "`cognito-auth token --client-credentials` prints the access token for an API; for AWS credentials a user signs in (`login`, or `login --browser`)".into(),
         });
     }
+    if !(args.browser || args.no_browser)
+        && (args.identity_provider.is_some() || !args.scopes.is_empty())
+    {
+        return Err(Error::Usage(
+            "--identity-provider and --scope belong to the browser sign-in: add --browser".into(),
+        ));
+    }
     let settings = Settings::resolve(&Flags {
         profile: args.profile.profile.clone(),
         username: args.username.clone(),

@@ -207,7 +207,11 @@ impl HostedUi<'_> {
                     "the Hosted UI would not exchange the authorization code: {}",
                     describe(&error)
                 ),
-                hint: "codes are single-use and last a few minutes: run `cognito-auth login --browser` again".into(),
+                hint: match error.error.as_str() {
+                    "invalid_client" | "unauthorized_client" => "check client_id and the client secret (`cognito-auth configure --client-secret-stdin`), and that the app client allows the authorization code grant",
+                    _ => "codes are single-use and last a few minutes: run `cognito-auth login --browser` again",
+                }
+                .into(),
             },
             Grant::Other(e) => e,
         })
