@@ -2,15 +2,22 @@
 # The main job, end to end, against a local emulator, in a sandbox that never touches your ~/.aws:
 # build, install and start moto server, set up the seeds' stack with `admin bootstrap
 # --test-users` (alice-premium in premium-users, bob-basic in basic-users), log both in, and show
-# that each gets an identity and a profile of their own.
+# that each gets an identity and a profile of their own. Then the browser sign-in: carol signs in
+# through a Hosted UI (cognito-local's) with `login --browser`, a scripted browser standing in for
+# her browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(scripts/install-moto.sh)"
+COGNITO_LOCAL_JS="$(scripts/install-node-emulators.sh | head -n 1)"
 cargo build --locked --quiet
 BIN="$PWD/target/debug/cognito-auth"
 
 SANDBOX="$(mktemp -d)"
-cleanup() { [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null; rm -rf "$SANDBOX"; }
+cleanup() {
+  [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null
+  [ -n "${LOCAL_PID:-}" ] && kill "$LOCAL_PID" 2>/dev/null
+  rm -rf "$SANDBOX"
+}
 trap cleanup EXIT
 # Everything cognito-auth reads or writes lives under this HOME: ~/.aws, its config, its cache.
 export HOME="$SANDBOX" COGNITO_AUTH_KEYRING=off
@@ -40,3 +47,26 @@ run "$BIN" status --profile alice
 run "$BIN" status --profile bob
 echo; echo "== $HOME/.aws/credentials"; cat "$HOME/.aws/credentials"
 echo "== $HOME/.aws/config"; cat "$HOME/.aws/config"
+
+# The browser sign-in, for users who come through Google, SAML or OIDC: cognito-local serves the
+# Hosted UI (/oauth2/authorize with a login form, /oauth2/token with PKCE); moto the identity pool.
+mkdir "$SANDBOX/cognito-local"
+mkfifo "$SANDBOX/local.stdin"
+"$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$SANDBOX/cognito-local" \
+  < "$SANDBOX/local.stdin" > "$SANDBOX/local.port" &
+LOCAL_PID=$!
+exec 4> "$SANDBOX/local.stdin"   # cognito-local serves until this closes
+until [ -s "$SANDBOX/local.port" ]; do sleep 0.1; done
+HOSTED_UI="http://127.0.0.1:$(cat "$SANDBOX/local.port")"
+REDIRECT="http://127.0.0.1:$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/callback"
+eval "$("$PY" scripts/hosted_ui_stack.py "$HOSTED_UI" "$AWS_ENDPOINT_URL" "$REDIRECT")"
+echo; echo "== Hosted UI (cognito-local) at $HOSTED_UI"
+run "$BIN" configure --profile carol --user-pool-id "$HOSTED_POOL_ID" --client-id "$HOSTED_CLIENT_ID" \
+  --identity-pool-id "$HOSTED_IDENTITY_POOL_ID" --region us-east-1 \
+  --hosted-ui-domain "$HOSTED_UI" --redirect-uri "$REDIRECT"
+# The scripted browser fills in the Hosted UI's form and follows the redirect, as a person would.
+AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="$HOSTED_UI" BROWSER="$PY $PWD/tests/support/browser.py" \
+  TEST_BROWSER_USER=carol-federated TEST_BROWSER_PASSWORD="$CAROL_PASSWORD" \
+  TEST_BROWSER_LOG="$SANDBOX/browser.log" TEST_BROWSER_STEPS="login callback" \
+  run "$BIN" login --browser --profile carol
+run "$BIN" status --profile carol
