@@ -14,8 +14,9 @@ BIN="$PWD/target/debug/cognito-auth"
 
 SANDBOX="$(mktemp -d)"
 cleanup() {
-  [ -n "${MOTO_PID:-}" ] && kill "$MOTO_PID" 2>/dev/null
-  [ -n "${LOCAL_PID:-}" ] && kill "$LOCAL_PID" 2>/dev/null
+  # Closing their stdin stops the emulators (cognito_local.py then stops its node server too).
+  exec 3>&- 4>&-
+  wait 2>/dev/null || true
   rm -rf "$SANDBOX"
 }
 trap cleanup EXIT
@@ -26,7 +27,6 @@ unset COGNITO_USER_POOL_ID COGNITO_CLIENT_ID COGNITO_CLIENT_SECRET COGNITO_IDENT
 
 mkfifo "$SANDBOX/moto.stdin"
 "$PY" tests/support/moto_server.py < "$SANDBOX/moto.stdin" > "$SANDBOX/moto.port" 2>/dev/null &
-MOTO_PID=$!
 exec 3> "$SANDBOX/moto.stdin"   # moto serves until this closes
 until [ -s "$SANDBOX/moto.port" ]; do sleep 0.1; done
 export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$SANDBOX/moto.port")"
@@ -54,7 +54,6 @@ mkdir "$SANDBOX/cognito-local"
 mkfifo "$SANDBOX/local.stdin"
 "$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$SANDBOX/cognito-local" \
   < "$SANDBOX/local.stdin" > "$SANDBOX/local.port" &
-LOCAL_PID=$!
 exec 4> "$SANDBOX/local.stdin"   # cognito-local serves until this closes
 until [ -s "$SANDBOX/local.port" ]; do sleep 0.1; done
 HOSTED_UI="http://127.0.0.1:$(cat "$SANDBOX/local.port")"
