@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(scripts/install-moto.sh)"
-COGNITO_LOCAL_JS="$(scripts/install-node-emulators.sh | head -n 1)"
+{ read -r COGNITO_LOCAL_JS; read -r _; } < <(scripts/install-node-emulators.sh)
 cargo build --locked --quiet
 BIN="$PWD/target/debug/cognito-auth"
 

@@ -166,7 +166,8 @@ pub struct LoginArgs {
     #[arg(long = "scope", value_name = "S")]
     pub scopes: Vec<String>,
     /// With --browser: seconds to wait for the sign-in to come back.
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    #[arg(long, value_name = "SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub browser_timeout: u64,
     /// Not possible: client-credentials tokens carry no user, so no AWS credentials come from
     /// them (use `token --client-credentials`).

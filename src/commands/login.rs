@@ -48,7 +48,10 @@ pub fn run(args: LoginArgs) -> Result<()> {
     files.preflight(&profile, args.force)?;
 
     let password_given = args.password_stdin || env_vars::get(env_vars::COGNITO_PASSWORD).is_some();
-    if !args.fresh && !password_given {
+    // `--browser` always signs in through the browser (as `aws sso login` does): it is how a
+    // user changes identity provider, account or scopes.
+    let browser = args.browser || args.no_browser;
+    if !args.fresh && !password_given && !browser {
         match refresh(&settings, &files, args.force) {
             Err(Error::LoginRequired { .. }) => {}
             other => return other,
@@ -59,10 +62,20 @@ pub fn run(args: LoginArgs) -> Result<()> {
         .ok()
         .flatten()
         .is_some_and(|s| s.hosted_ui.is_some());
-    if args.browser
-        || args.no_browser
-        || (last_was_browser && !password_given && args.username.is_none())
-    {
+    let again_by_browser =
+        last_was_browser && !browser && !password_given && args.username.is_none();
+    if again_by_browser && !terminal::interactive() {
+        // Nobody could finish a browser sign-in, and a script must not wait minutes for one.
+        return Err(Error::Refused {
+            message: format!(
+                "profile `{profile}` last signed in through the Hosted UI, and there is no terminal to start a browser sign-in from"
+            ),
+            hint: format!(
+                "run `cognito-auth login --browser --profile {profile}` at a terminal (--no-browser prints the URL for a browser elsewhere)"
+            ),
+        });
+    }
+    if browser || again_by_browser {
         let options = BrowserOptions {
             open: !args.no_browser,
             identity_provider: args.identity_provider.as_deref(),
@@ -228,7 +241,7 @@ pub fn browser_sign_in(
         scopes: &scopes,
         identity_provider: options.identity_provider,
     });
-    let response = sdk::block_on(async {
+    let outcome = sdk::block_on(async {
         let listeners = target.bind()?;
         ui.check_authorize(&url, &redirect_uri).await?;
         if !options.open {
@@ -249,13 +262,15 @@ pub fn browser_sign_in(
             "Waiting up to {} s for the sign-in to finish...",
             options.timeout.as_secs()
         );
-        let outcome = callback::wait(listeners, &target, &state, options.timeout, &mut |m| {
+        callback::wait(listeners, &target, &state, options.timeout, &mut |m| {
             eprintln!("warning: {m}")
         })
-        .await?;
-        match outcome {
-            Outcome::Code(code) => ui.exchange_code(&code, &pkce.verifier, &redirect_uri).await,
-            Outcome::Denied { error, description } => Err(Error::Refused {
+        .await
+    })?;
+    let (code, responder) = match outcome {
+        Outcome::Code(code, responder) => (code, responder),
+        Outcome::Denied { error, description } => {
+            return Err(Error::Refused {
                 message: format!(
                     "the Hosted UI ended the sign-in with {error}{}",
                     description.map(|d| format!(": {d}")).unwrap_or_default()
@@ -266,30 +281,28 @@ pub fn browser_sign_in(
                     _ => "check the app client's Hosted UI settings and the identity provider, then try again",
                 }
                 .into(),
-            }),
+            });
         }
-    })?;
-    let id_token = response.id_token.ok_or_else(|| Error::Refused {
-        message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
-        hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)"
-            .into(),
-    })?;
-    let tokens = Tokens {
-        id_token,
-        access_token: response.access_token,
-        refresh_token: response.refresh_token,
     };
-    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let login_name = claims.username.clone();
-    finish(
-        settings,
-        files,
-        &login_name,
-        tokens,
-        force,
-        terminal::interactive(),
-        Some(base),
-    )
+    // The browser waits for the outcome: it says "signed in" only once everything is written.
+    let result = sdk::block_on(ui.exchange_code(&code, &pkce.verifier, &redirect_uri)).and_then(
+        |response| {
+            let id_token = response.id_token.ok_or_else(|| Error::Refused {
+                message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
+                hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)".into(),
+            })?;
+            let tokens = Tokens {
+                id_token,
+                access_token: response.access_token,
+                refresh_token: response.refresh_token,
+            };
+            let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
+            let tty = terminal::interactive();
+            finish(settings, files, &claims.username, tokens, force, tty, Some(base))
+        },
+    );
+    responder.finish(result.as_ref().map(|_| ()));
+    result
 }
 
 /// After the user pool's tokens: the role, the identity pool exchange, the files, the session.

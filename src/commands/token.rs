@@ -90,14 +90,22 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
             && c.expires_at - clock::now() > margin
     };
     // The cached path: one file read, no lock, no request.
-    if let Some(cached) = parse(&store::read_or_empty(&path)?).filter(|c| usable(c)) {
+    let text = store::read_or_empty(&path)?;
+    if let Some(cached) = parse(&text).filter(|c| usable(c)) {
         return print(args, &cached);
     }
-    let lock = Locked::acquire(&path)?;
-    // Another process may have fetched one while we waited for the lock.
-    if let Some(cached) = parse(&lock.read()?).filter(|c| usable(c)) {
-        return print(args, &cached);
-    }
+    // With a cache to replace, callers queue on its lock and the first one fetches (Cognito
+    // bills each M2M token request). Without one, nothing is created until a token comes.
+    let lock = if text.is_empty() {
+        None
+    } else {
+        let lock = Locked::acquire(&path)?;
+        // Another process may have fetched one while we waited for the lock.
+        if let Some(cached) = parse(&lock.read()?).filter(|c| usable(c)) {
+            return print(args, &cached);
+        }
+        Some(lock)
+    };
     let ui = HostedUi {
         base: &base,
         client_id: &client_id,
@@ -111,6 +119,10 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
         client_id,
         scopes,
         response: response.raw,
+    };
+    let lock = match lock {
+        Some(lock) => lock,
+        None => Locked::acquire(&path)?,
     };
     lock.write(&(serde_json::to_string_pretty(&cached).expect("a token serializes") + "\n"))?;
     print(args, &cached)

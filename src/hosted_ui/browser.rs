@@ -2,6 +2,7 @@
 //! separated by `:`, `%s` standing for the URL, else the URL appended), then the platform's
 //! opener. The browser runs on its own; nothing waits for it.
 
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
 use crate::env_vars;
@@ -19,7 +20,10 @@ pub fn open(url: &str) -> Result<(), String> {
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
+        // A process group of its own: Ctrl-C on the login, or its terminal closing, must not
+        // take the user's browser down with it.
         let started = Command::new(program)
+            .process_group(0)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -3,8 +3,8 @@
 //! It listens on the redirect URI's loopback host and port only, takes exactly one callback
 //! whose `state` matches this attempt, and answers every other request (another path, a stale
 //! tab's callback with an old `state`, a second browser) with an error page while it keeps
-//! waiting. It stops listening before it answers the browser, so the sign-in's callback is the
-//! last request it ever takes.
+//! waiting. It stops listening as soon as that callback is in, so it is the last request it
+//! ever takes; the browser hears how the sign-in ended once the terminal knows ([`Responder`]).
 
 use std::future::poll_fn;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -28,9 +28,11 @@ pub struct Loopback {
     pub path: String,
 }
 
-/// Whether a host names this machine's loopback interface.
+/// Whether a host names this machine's loopback interface: `localhost`, `[::1]` or an IPv4
+/// address in 127.0.0.0/8 (not a name that merely starts with `127.`).
 pub fn is_loopback_host(host: &str) -> bool {
-    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+    matches!(host, "localhost" | "[::1]")
+        || host.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 impl Loopback {
@@ -55,8 +57,7 @@ impl Loopback {
                 None => (authority, None),
             }
         };
-        if !is_loopback_host(host) || host.parse::<Ipv4Addr>().is_err() && host.starts_with("127.")
-        {
+        if !is_loopback_host(host) {
             return Err("a loopback host: localhost, 127.0.0.1 or [::1]");
         }
         let port = match port {
@@ -119,8 +120,9 @@ impl Loopback {
 /// How the sign-in ended in the browser.
 #[derive(Debug)]
 pub enum Outcome {
-    /// The authorization code, to exchange at the token endpoint.
-    Code(Secret<String>),
+    /// The authorization code, to exchange at the token endpoint; the browser waits on the
+    /// responder for the final word.
+    Code(Secret<String>, Responder),
     /// The Hosted UI sent the browser back with an error (access_denied, invalid_scope, ...).
     Denied {
         error: String,
@@ -145,6 +147,8 @@ pub async fn wait(
     on_rejected: &mut dyn FnMut(&str),
 ) -> Result<Outcome> {
     let deadline = Instant::now() + timeout;
+    // Connections being read at once; more are closed unread (a browser opens a few at most).
+    const MAX_READING: usize = 16;
     let mut reading: JoinSet<Option<Incoming>> = JoinSet::new();
     let mut listeners = listeners;
     loop {
@@ -168,10 +172,17 @@ pub async fn wait(
             Event::Accepted(Ok(stream)) => {
                 // Each connection is read on its own, so a browser's idle pre-connection
                 // cannot hold up the callback behind it.
-                reading.spawn(read_request(stream));
+                if reading.len() < MAX_READING {
+                    reading.spawn(read_request(stream));
+                }
                 continue;
             }
-            Event::Accepted(Err(_)) | Event::Read(None) => continue,
+            Event::Accepted(Err(_)) => {
+                // Out of file descriptors or the like: give it a moment rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+            Event::Read(None) => continue,
             Event::Read(Some(incoming)) => incoming,
         };
         let mut stream = incoming.stream;
@@ -233,14 +244,11 @@ pub async fn wait(
                 hint: "run `cognito-auth login --browser` again".into(),
             });
         };
-        respond(
-            &mut stream,
-            200,
-            "Signed in",
-            "You are signed in to cognito-auth. You can close this tab and return to the terminal.",
-        )
-        .await;
-        return Ok(Outcome::Code(Secret::new(code)));
+        let stream = stream
+            .into_std()
+            .and_then(|s| s.set_nonblocking(false).map(|()| s))
+            .ok();
+        return Ok(Outcome::Code(Secret::new(code), Responder { stream }));
     }
 }
 
@@ -293,8 +301,45 @@ async fn read_request(mut stream: TcpStream) -> Option<Incoming> {
     })
 }
 
+/// The browser's connection for the sign-in's callback, answered once the sign-in is done.
+#[derive(Debug)]
+pub struct Responder {
+    stream: Option<std::net::TcpStream>,
+}
+
+impl Responder {
+    /// Tells the browser how the sign-in ended: the tab can be closed, or what went wrong.
+    pub fn finish(self, outcome: std::result::Result<(), &Error>) {
+        let Some(mut stream) = self.stream else {
+            return;
+        };
+        let (status, title, text) = match outcome {
+            Ok(()) => (
+                200,
+                "Signed in",
+                "You are signed in to cognito-auth. You can close this tab and return to the terminal.".to_owned(),
+            ),
+            Err(e) => (
+                400,
+                "Sign-in failed",
+                format!("The sign-in did not complete: {e}. The terminal says what to do."),
+            ),
+        };
+        use std::io::Write;
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+        let _ = stream.write_all(page(status, title, &text).as_bytes());
+        let _ = stream.shutdown(std::net::Shutdown::Both);
+    }
+}
+
 /// A small HTML page; the connection closes after it.
 async fn respond(stream: &mut TcpStream, status: u16, title: &str, text: &str) {
+    let _ = stream.write_all(page(status, title, text).as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+/// An HTTP response with a small HTML page.
+fn page(status: u16, title: &str, text: &str) -> String {
     let body = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>cognito-auth: {title}</title></head>\
          <body style=\"font-family:sans-serif;margin:3em\"><h1>{title}</h1><p>{}</p></body></html>\n",
@@ -306,12 +351,10 @@ async fn respond(stream: &mut TcpStream, status: u16, title: &str, text: &str) {
         404 => "Not Found",
         _ => "Method Not Allowed",
     };
-    let response = format!(
+    format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
         body.len()
-    );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    )
 }
 
 fn html_escape(s: &str) -> String {
@@ -355,6 +398,7 @@ mod tests {
             "https://localhost:8976/callback",
             "http://example.com:8976/callback",
             "http://127.evil.com:8976/callback",
+            "http://127.0.0.1.nip.io:8976/callback",
             "http://localhost:port/callback",
             "http://localhost:8976/callback?x=1",
             "myapp://callback",

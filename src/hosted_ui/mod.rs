@@ -507,6 +507,11 @@ mod tests {
         assert!(check_base_url("https://login.example.com").is_ok());
         assert!(check_base_url("http://127.0.0.1:9229").is_ok());
         assert!(check_base_url("http://[::1]:9229").is_ok());
+        assert!(check_base_url("http://localhost:9229").is_ok());
+        assert!(
+            check_base_url("http://127.evil.com").is_err(),
+            "a name is not an address"
+        );
         assert!(
             check_base_url("http://login.example.com").is_err(),
             "plain http off loopback"

@@ -194,6 +194,15 @@ fn a_replayed_code_is_refused_and_nothing_is_written() {
             "error: the Hosted UI would not exchange the authorization code: invalid_grant",
         ))
         .stderr(predicate::str::contains("hint: codes are single-use"));
+    let replayed = sb.browser_log().last().unwrap().clone();
+    assert_eq!(replayed["step"], "callback");
+    assert_eq!(replayed["status"], 400, "the browser hears that it failed");
+    assert!(
+        replayed["page"]
+            .as_str()
+            .unwrap()
+            .contains("did not complete")
+    );
     let after: Vec<_> = sb
         .snapshot()
         .into_iter()
@@ -385,7 +394,9 @@ fn client_credentials_tokens_come_from_the_token_endpoint_and_are_cached() {
     assert_eq!(json["expires_in"], 600);
     assert!(json["expires_at"].as_str().unwrap().ends_with('Z'));
     // Other scopes are another token.
-    assert_ne!(m2m_token(&sb, &["--scope", "orders/write"]), token);
+    let write_token = m2m_token(&sb, &["--scope", "orders/write"]);
+    assert_ne!(write_token, token);
+    assert_eq!(m2m_token(&sb, &["--scope", "orders/write"]), write_token);
     let cache = sb.cache_dir().join("client-credentials/reporting.json");
     assert_eq!(mode(&cache), 0o600);
     // A token that is about to expire is replaced.
@@ -393,7 +404,7 @@ fn client_credentials_tokens_come_from_the_token_endpoint_and_are_cached() {
         serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
     cached["expires_at"] = (now() + 30).into();
     std::fs::write(&cache, cached.to_string()).unwrap();
-    assert_ne!(m2m_token(&sb, &["--scope", "orders/write"]), token);
+    assert_ne!(m2m_token(&sb, &["--scope", "orders/write"]), write_token);
 }
 
 #[test]
@@ -411,6 +422,10 @@ fn a_wrong_client_secret_is_refused_by_the_token_endpoint() {
             "hint: check client_id and the client secret",
         ))
         .stderr(predicate::str::contains("not-the-secret").not());
+    assert!(
+        !sb.cache_dir().join("client-credentials").exists(),
+        "a refused grant creates nothing"
+    );
 }
 
 #[test]
@@ -437,11 +452,11 @@ fn client_credentials_give_no_aws_credentials_and_need_a_secret() {
 }
 
 #[test]
-fn plain_login_signs_a_browser_user_in_through_the_browser_again() {
+fn login_browser_always_opens_the_browser_and_plain_login_refreshes() {
     let pool = LocalPool::hosted();
     let sb = pool.browser_sandbox();
     browser_login(&sb, "login callback").success();
-    // A live session is refreshed without the browser, as for a password user.
+    // A live session: plain `login` refreshes it without the browser, as for a password user.
     sb.cmd()
         .args(["login", "--profile", "dev"])
         .env("TEST_BROWSER_STEPS", "login callback")
@@ -449,18 +464,131 @@ fn plain_login_signs_a_browser_user_in_through_the_browser_again() {
         .success()
         .stderr(predicate::str::contains("Refreshed the session of"));
     assert_eq!(sb.browser_log().len(), 2, "the browser ran once");
-    // Once the refresh token is gone, `login` goes back to the browser, not to a password.
+    // `--browser` is a sign-in through the browser, live session or not.
+    browser_login(&sb, "login callback")
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    assert_eq!(sb.browser_log().len(), 4, "the browser ran again");
+}
+
+/// A browser session whose refresh token is gone: only a new sign-in will do.
+fn dead_browser_session(sb: &Sandbox) {
     std::fs::remove_file(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
     sb.edit_session("dev", |s| {
         s["tokens_expire"] = 0.into();
         s["credentials"]["issued_at"] = 0.into();
         s["credentials"]["expiration"] = 1.into();
     });
+}
+
+#[test]
+fn without_a_terminal_plain_login_of_a_browser_user_fails_at_once() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback").success();
+    dead_browser_session(&sb);
     sb.cmd()
         .args(["login", "--profile", "dev"])
         .env("TEST_BROWSER_STEPS", "login callback")
         .assert()
-        .success()
-        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: profile `dev` last signed in through the Hosted UI, and there is no terminal",
+        ))
+        .stderr(predicate::str::contains(
+            "hint: run `cognito-auth login --browser --profile dev` at a terminal",
+        ));
+    assert_eq!(sb.browser_log().len(), 2, "no browser was started");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn at_a_terminal_plain_login_takes_a_browser_user_back_to_the_browser() {
+    let pool = LocalPool::hosted();
+    let mut sb = pool.browser_sandbox();
+    browser_login(&sb, "login callback").success();
+    dead_browser_session(&sb);
+    sb.env("TEST_BROWSER_STEPS", "login callback");
+    let (status, screen) = sb.on_terminal("login --profile dev", "");
+    assert!(status.success(), "{screen}");
+    assert!(
+        screen.contains(&format!("Signed in as {ALICE}")),
+        "{screen}"
+    );
+    assert!(!screen.contains("Password"), "no password prompt: {screen}");
     assert_eq!(sb.browser_log().len(), 4, "the browser ran again");
+}
+
+#[test]
+fn logout_revokes_at_the_hosted_ui_with_the_client_credentials() {
+    // cognito-local has no /oauth2/revoke; oidc-provider's is RFC 7009 and authenticates the
+    // client. The session is pointed at it and at its client, and given an opaque refresh
+    // token, standing in for a session that server issued (it refuses to revoke JWTs, such as
+    // cognito-local's, and answers 200 for a token it does not know, as RFC 7009 says).
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    for (secret, revoked) in [(M2M_CLIENT_SECRET, true), ("not-the-secret", false)] {
+        browser_login(&sb, "login callback").success();
+        sb.edit_session("dev", |s| {
+            s["hosted_ui"] = oauth_server().endpoint.as_str().into();
+            s["client_id"] = M2M_CLIENT_ID.into();
+        });
+        std::fs::write(
+            sb.cache_dir().join("profiles/dev.refresh"),
+            "opaque-refresh-token",
+        )
+        .unwrap();
+        sb.cmd()
+            .args([
+                "configure",
+                "--profile",
+                "dev",
+                "--client-id",
+                M2M_CLIENT_ID,
+            ])
+            .arg("--client-secret-stdin")
+            .write_stdin(format!("{secret}\n"))
+            .assert()
+            .success();
+        let out = sb
+            .cmd()
+            .args(["logout", "--profile", "dev"])
+            .assert()
+            .success();
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        if revoked {
+            assert!(stderr.contains("revoked the refresh token"), "{stderr}");
+            assert!(!stderr.contains("warning"), "{stderr}");
+        } else {
+            assert!(
+                stderr.contains("warning: the refresh token was not revoked")
+                    && stderr.contains("invalid_client"),
+                "{stderr}"
+            );
+            assert!(!stderr.contains(secret), "{stderr}");
+        }
+        assert!(!sb.session_file("dev").exists());
+        sb.cmd()
+            .args([
+                "configure",
+                "--profile",
+                "dev",
+                "--client-id",
+                &pool.client_id,
+            ])
+            .arg("--no-client-secret")
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn the_browser_timeout_is_bounded() {
+    let sb = Sandbox::new();
+    for bad in ["0", "3601", "soon"] {
+        sb.cmd()
+            .args(["login", "--browser", "--browser-timeout", bad])
+            .assert()
+            .code(2);
+    }
 }

@@ -700,10 +700,15 @@ impl Sandbox {
         std::fs::write(self.session_file(profile), session.to_string()).unwrap();
     }
 
-    /// What the scripted browser did, one JSON object per step (empty if it never ran).
+    /// What the scripted browser did, one JSON object per step (empty if it never ran). The
+    /// browser holds a lock on its log while it runs: taking it waits for the browser to end.
     pub fn browser_log(&self) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.path("browser.log"))
-            .unwrap_or_default()
+        let Ok(file) = std::fs::File::open(self.path("browser.log")) else {
+            return Vec::new();
+        };
+        file.lock().unwrap();
+        std::io::read_to_string(&file)
+            .unwrap()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()

@@ -14,7 +14,10 @@ Steps come from TEST_BROWSER_STEPS (space-separated), run in order:
   deny            come back to the redirect URI with error=access_denied, as the Hosted UI
                   does when the user cancels at an identity provider
 Each step appends one JSON line to TEST_BROWSER_LOG: {"step", "status"} or {"step", "error"}.
+The log is locked (flock) from start to end, so a test that takes the lock reads it complete:
+cognito-auth starts this browser and does not wait for it, as it cannot wait for a real one.
 """
+import fcntl
 import html
 import http.client
 import json
@@ -24,13 +27,14 @@ import sys
 import urllib.parse
 
 url = sys.argv[1]
-log_path = os.environ["TEST_BROWSER_LOG"]
+log_file = open(os.environ["TEST_BROWSER_LOG"], "a")
+fcntl.flock(log_file, fcntl.LOCK_EX)  # released when this process ends
 callback = None
 
 
 def log(step, **fields):
-    with open(log_path, "a") as f:
-        f.write(json.dumps(dict(step=step, **fields)) + "\n")
+    log_file.write(json.dumps(dict(step=step, **fields)) + "\n")
+    log_file.flush()
 
 
 def request(method, target, body=None):
