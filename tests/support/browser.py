@@ -24,6 +24,7 @@ import json
 import os
 import re
 import sys
+import time
 import urllib.parse
 
 url = sys.argv[1]
@@ -70,8 +71,9 @@ def replace_param(target, name, value):
 
 def visit(step, target):
     try:
+        started = time.perf_counter()
         status, _, page = request("GET", target)
-        log(step, status=status, page=page)
+        log(step, status=status, page=page, seconds=time.perf_counter() - started)
     except OSError as e:
         log(step, error=type(e).__name__)
 
