@@ -124,6 +124,17 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         }
     }
 
+    if args.credential_process {
+        // Refuse before anything is saved: a failed configure changes no file.
+        let pool_given = values
+            .iter()
+            .any(|(k, v)| *k == "user_pool_id" && v.is_some());
+        if !pool_given {
+            current.user_pool_id()?;
+        }
+        AwsFiles::locate()?.preflight(&profile, args.force)?;
+    }
+
     let mut changes: Vec<(&str, Option<&str>)> = values
         .iter()
         .filter_map(|(k, v)| v.as_deref().map(|v| (*k, Some(v))))

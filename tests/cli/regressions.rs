@@ -94,3 +94,38 @@ fn mfa_setup_without_a_terminal_or_code_source_shows_no_seed() {
             "an authenticator app set-up (MFA_SETUP) is needed",
         ));
 }
+
+#[test]
+fn a_refused_configure_credential_process_saves_nothing() {
+    // It used to save the other flags, then find the long-term keys and fail.
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.path(".aws")).unwrap();
+    std::fs::write(
+        sb.credentials(),
+        "[prod]\naws_access_key_id = AKIALONGTERM\naws_secret_access_key = s\n",
+    )
+    .unwrap();
+    let before = sb.snapshot();
+    sb.cmd()
+        .args(["configure", "--profile", "prod", "--credential-process"])
+        .args([
+            "--user-pool-id",
+            "us-east-1_AbC123",
+            "--client-id",
+            "1example23",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "holds long-term keys that cognito-auth did not write",
+        ));
+    assert_eq!(sb.snapshot(), before);
+    // Without a user pool id it is refused before anything is saved, too.
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--credential-process"])
+        .args(["--client-id", "1example23"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no user_pool_id is configured"));
+    assert_eq!(sb.snapshot(), before);
+}
