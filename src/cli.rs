@@ -156,7 +156,8 @@ pub struct LoginArgs {
     /// with PKCE): for federated users (Google, SAML, OIDC) and pools without passwords.
     #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
     pub browser: bool,
-    /// Like --browser, but print the URL instead of opening a browser.
+    /// Like --browser, but print the URL for a browser elsewhere instead of opening one; the
+    /// address that browser ends up on can be pasted back on stdin.
     #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
     pub no_browser: bool,
     /// With --browser: go straight to this federated identity provider (its name in the pool).

@@ -244,10 +244,12 @@ pub fn browser_sign_in(
     let outcome = sdk::block_on(async {
         let listeners = target.bind()?;
         ui.check_authorize(&url, &redirect_uri).await?;
+        let mut pasted = None;
         if !options.open {
             eprintln!(
-                "Open this URL in a browser to sign in (the browser must reach {redirect_uri} on this machine):\n\n  {url}\n"
+                "Open this URL in a browser to sign in:\n\n  {url}\n\nA browser on another machine ends up on an address that starts with {redirect_uri} and may not load: paste that address here and press Enter.\n"
             );
+            pasted = Some(read_lines_of_stdin());
         } else {
             match browser::open(&url) {
                 Ok(()) => eprintln!(
@@ -262,9 +264,14 @@ pub fn browser_sign_in(
             "Waiting up to {} s for the sign-in to finish...",
             options.timeout.as_secs()
         );
-        callback::wait(listeners, &target, &state, options.timeout, &mut |m| {
-            eprintln!("warning: {m}")
-        })
+        callback::wait(
+            listeners,
+            &target,
+            &state,
+            options.timeout,
+            pasted,
+            &mut |m| eprintln!("warning: {m}"),
+        )
         .await
     })?;
     let (code, responder) = match outcome {
@@ -303,6 +310,21 @@ pub fn browser_sign_in(
     );
     responder.finish(result.as_ref().map(|_| ()));
     result
+}
+
+/// Lines of stdin as they come, read on a thread of their own (the wait does not block on it;
+/// the thread ends with the process).
+fn read_lines_of_stdin() -> tokio::sync::mpsc::UnboundedReceiver<String> {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
 
 /// After the user pool's tokens: the role, the identity pool exchange, the files, the session.

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
@@ -138,12 +139,14 @@ struct Incoming {
     query: String,
 }
 
-/// Waits until `deadline` for the one callback of this attempt.
+/// Waits until `timeout` for the one callback of this attempt: from the browser, or pasted (a
+/// line of `pasted`, the address a browser on another machine ended up on).
 pub async fn wait(
     listeners: Vec<TcpListener>,
     target: &Loopback,
     state: &str,
     timeout: Duration,
+    mut pasted: Option<UnboundedReceiver<String>>,
     on_rejected: &mut dyn FnMut(&str),
 ) -> Result<Outcome> {
     let deadline = Instant::now() + timeout;
@@ -157,6 +160,9 @@ pub async fn wait(
             poll_fn(|cx| {
                 if let Poll::Ready(Some(done)) = reading.poll_join_next(cx) {
                     return Poll::Ready(Event::Read(done.ok().flatten()));
+                }
+                if let Some(Poll::Ready(line)) = pasted.as_mut().map(|rx| rx.poll_recv(cx)) {
+                    return Poll::Ready(Event::Pasted(line));
                 }
                 for listener in &listeners {
                     if let Poll::Ready(accepted) = listener.poll_accept(cx) {
@@ -183,6 +189,33 @@ pub async fn wait(
                 continue;
             }
             Event::Read(None) => continue,
+            Event::Pasted(None) => {
+                pasted = None; // stdin closed: the browser's callback is the only way left
+                continue;
+            }
+            Event::Pasted(Some(line)) => {
+                let line = line.trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let query = line.split_once('?').map_or(line, |(_, q)| q);
+                let query = query.split('#').next().unwrap_or_default();
+                match judge(query, state) {
+                    Verdict::OtherState => {
+                        on_rejected(
+                            "ignored a pasted address whose state does not match this sign-in",
+                        );
+                        continue;
+                    }
+                    Verdict::Denied { error, description } => {
+                        return Ok(Outcome::Denied { error, description });
+                    }
+                    Verdict::NoCode => return Err(no_code()),
+                    Verdict::Code(code) => {
+                        return Ok(Outcome::Code(Secret::new(code), Responder { stream: None }));
+                    }
+                }
+            }
             Event::Read(Some(incoming)) => incoming,
         };
         let mut stream = incoming.stream;
@@ -194,67 +227,105 @@ pub async fn wait(
             respond(&mut stream, 405, "Method not allowed", "Nothing here.").await;
             continue;
         }
-        let params = super::parse_query(&incoming.query);
-        let get = |name: &str| {
-            params
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        };
-        if get("state").as_deref() != Some(state) {
-            respond(
-                &mut stream,
-                400,
-                "Not this sign-in",
-                "This sign-in response does not belong to the sign-in cognito-auth is waiting for (an old tab?), so it was ignored. Use the browser window cognito-auth opened last.",
-            )
-            .await;
-            on_rejected(
-                "ignored a callback whose state does not match this sign-in (an old tab, or not from this login)",
-            );
-            continue;
+        match judge(&incoming.query, state) {
+            Verdict::OtherState => {
+                respond(
+                    &mut stream,
+                    400,
+                    "Not this sign-in",
+                    "This sign-in response does not belong to the sign-in cognito-auth is waiting for (an old tab?), so it was ignored. Use the browser window cognito-auth opened last.",
+                )
+                .await;
+                on_rejected(
+                    "ignored a callback whose state does not match this sign-in (an old tab, or not from this login)",
+                );
+                continue;
+            }
+            Verdict::Denied { error, description } => {
+                listeners.clear();
+                let shown = match &description {
+                    Some(d) => format!("{error}: {d}"),
+                    None => error.clone(),
+                };
+                respond(
+                    &mut stream,
+                    400,
+                    "Sign-in failed",
+                    &format!("The sign-in failed ({shown}). Return to the terminal."),
+                )
+                .await;
+                return Ok(Outcome::Denied { error, description });
+            }
+            Verdict::NoCode => {
+                listeners.clear();
+                respond(
+                    &mut stream,
+                    400,
+                    "Sign-in failed",
+                    "The response had no authorization code. Return to the terminal.",
+                )
+                .await;
+                return Err(no_code());
+            }
+            Verdict::Code(code) => {
+                // The one callback of this attempt: stop listening at once.
+                listeners.clear();
+                let stream = stream
+                    .into_std()
+                    .and_then(|s| s.set_nonblocking(false).map(|()| s))
+                    .ok();
+                return Ok(Outcome::Code(Secret::new(code), Responder { stream }));
+            }
         }
-        // The one callback of this attempt: stop listening before the browser hears back.
-        listeners.clear();
-        if let Some(error) = get("error") {
-            let description = get("error_description");
-            let shown = match &description {
-                Some(d) => format!("{error}: {d}"),
-                None => error.clone(),
-            };
-            respond(
-                &mut stream,
-                400,
-                "Sign-in failed",
-                &format!("The sign-in failed ({shown}). Return to the terminal."),
-            )
-            .await;
-            return Ok(Outcome::Denied { error, description });
-        }
-        let Some(code) = get("code").filter(|c| !c.is_empty()) else {
-            respond(
-                &mut stream,
-                400,
-                "Sign-in failed",
-                "The response had no authorization code. Return to the terminal.",
-            )
-            .await;
-            return Err(Error::Refused {
-                message: "the Hosted UI sent the browser back without an authorization code".into(),
-                hint: "run `cognito-auth login --browser` again".into(),
-            });
+    }
+}
+
+/// What a callback's query says about this attempt.
+enum Verdict {
+    /// Another attempt's (or nobody's): ignored.
+    OtherState,
+    Denied {
+        error: String,
+        description: Option<String>,
+    },
+    NoCode,
+    Code(String),
+}
+
+fn judge(query: &str, state: &str) -> Verdict {
+    let params = super::parse_query(query);
+    let get = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    if get("state").as_deref() != Some(state) {
+        return Verdict::OtherState;
+    }
+    if let Some(error) = get("error") {
+        return Verdict::Denied {
+            error,
+            description: get("error_description"),
         };
-        let stream = stream
-            .into_std()
-            .and_then(|s| s.set_nonblocking(false).map(|()| s))
-            .ok();
-        return Ok(Outcome::Code(Secret::new(code), Responder { stream }));
+    }
+    match get("code").filter(|c| !c.is_empty()) {
+        Some(code) => Verdict::Code(code),
+        None => Verdict::NoCode,
+    }
+}
+
+fn no_code() -> Error {
+    Error::Refused {
+        message: "the Hosted UI sent the browser back without an authorization code".into(),
+        hint: "run `cognito-auth login --browser` again".into(),
     }
 }
 
 enum Event {
     Accepted(std::io::Result<TcpStream>),
     Read(Option<Incoming>),
+    Pasted(Option<String>),
 }
 
 fn timed_out(target: &Loopback, timeout: Duration) -> Error {
@@ -265,7 +336,7 @@ fn timed_out(target: &Loopback, timeout: Duration) -> Error {
             timeout.as_secs()
         ),
         hint: format!(
-            "run `cognito-auth login --browser` again and finish signing in sooner (or raise --browser-timeout); a browser on another machine must reach this one's port {0} (e.g. `ssh -L {0}:localhost:{0}`)",
+            "run `cognito-auth login --browser` again and finish signing in sooner (or raise --browser-timeout); for a browser on another machine use --no-browser and paste the address it ends up on, or forward port {} to this one",
             target.port
         ),
     }
@@ -405,6 +476,22 @@ mod tests {
         ] {
             assert!(Loopback::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn callbacks_are_judged_by_state_first() {
+        assert!(matches!(judge("code=c&state=s", "s"), Verdict::Code(c) if c == "c"));
+        assert!(matches!(judge("code=c&state=x", "s"), Verdict::OtherState));
+        assert!(matches!(judge("code=c", "s"), Verdict::OtherState));
+        assert!(matches!(
+            judge("error=access_denied&state=x", "s"),
+            Verdict::OtherState
+        ));
+        assert!(matches!(
+            judge("error=access_denied&error_description=no&state=s", "s"),
+            Verdict::Denied { error, description: Some(d) } if error == "access_denied" && d == "no"
+        ));
+        assert!(matches!(judge("state=s&code=", "s"), Verdict::NoCode));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! is moto's (cognito-local has none, and moto accepts any token). The client-credentials
 //! grant runs against oidc-provider, since cognito-local does not serve it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::process::Stdio;
 
 use predicates::prelude::*;
@@ -263,6 +263,7 @@ fn no_browser_prints_the_url_for_a_browser_elsewhere() {
     let mut child = sb
         .std_cmd()
         .args(["login", "--no-browser", "--profile", "dev"])
+        .stdin(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
@@ -292,6 +293,60 @@ fn no_browser_prints_the_url_for_a_browser_elsewhere() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(child.wait().unwrap().success(), "{seen}{rest}");
     assert!(rest.contains(&format!("Signed in as {ALICE}")), "{rest}");
+}
+
+#[test]
+fn no_browser_takes_the_address_pasted_from_a_browser_elsewhere() {
+    let pool = LocalPool::hosted();
+    let sb = pool.browser_sandbox();
+    let mut child = sb
+        .std_cmd()
+        .args(["login", "--no-browser", "--profile", "dev"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let url = loop {
+        let mut line = String::new();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL in: {seen}");
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http") {
+            break format!("http{url}");
+        }
+    };
+    // The browser is elsewhere: its redirect never reaches our listener; the person copies the
+    // address it ended up on (first an old tab's, then the right one) into the terminal.
+    let browser = sb
+        .sandboxed("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/browser.py"
+        ))
+        .arg(&url)
+        .env("TEST_BROWSER_STEPS", "login print-forged print-callback")
+        .output()
+        .unwrap();
+    assert!(browser.status.success());
+    let pasted = String::from_utf8(browser.stdout).unwrap();
+    assert_eq!(pasted.lines().count(), 2);
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(pasted.as_bytes())
+        .unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{seen}{rest}");
+    assert!(
+        rest.contains("warning: ignored a pasted address whose state does not match"),
+        "{rest}"
+    );
+    assert!(rest.contains(&format!("Signed in as {ALICE}")), "{rest}");
+    assert!(sb.browser_log().iter().all(|s| s["step"] != "callback"));
+    assert!(sb.read(".aws/credentials").contains("[dev]"));
 }
 
 #[test]

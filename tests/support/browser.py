@@ -9,6 +9,8 @@ Steps come from TEST_BROWSER_STEPS (space-separated), run in order:
   probe           GET /favicon.ico on the callback's host, as browsers do
   forged-state    GET the callback URL with another state
   callback        GET the callback URL
+  print-callback  print the callback URL instead (what a person copies from the address bar
+                  of a browser on another machine); print-forged: the same with another state
   save-code=PATH  write the callback's code to PATH
   use-code=PATH   put the code saved in PATH into the callback URL
   deny            come back to the redirect URI with error=access_denied, as the Hosted UI
@@ -95,6 +97,10 @@ for step in os.environ.get("TEST_BROWSER_STEPS", "login callback").split():
         visit(step, replace_param(callback, "state", "forged"))
     elif name == "callback":
         visit(step, callback)
+    elif name == "print-callback":
+        print(callback, flush=True)
+    elif name == "print-forged":
+        print(replace_param(callback, "state", "forged"), flush=True)
     elif name == "deny":
         query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
         visit(step, query["redirect_uri"] + "?" + urllib.parse.urlencode({
