@@ -36,7 +36,8 @@ browser_env = dict(env, TEST_BROWSER_USER="carol-federated", TEST_BROWSER_PASSWO
 def browser_login():
     t0 = time.perf_counter()
     proc = subprocess.Popen([binary, "login", "--no-browser", "--fresh", "--profile", "b"],
-                            env=env, stderr=subprocess.PIPE, text=True)
+                            env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True)
     for line in proc.stderr:
         if line.strip().startswith("http"):
             url = line.strip()

@@ -1,6 +1,8 @@
 //! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile and the session.
 //! With a live session and no password given, it refreshes instead of asking.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, Tokens, jwt};
@@ -241,6 +243,7 @@ pub fn browser_sign_in(
         scopes: &scopes,
         identity_provider: options.identity_provider,
     });
+    let stop_pasting = Arc::new(AtomicBool::new(false));
     let outcome = sdk::block_on(async {
         let listeners = target.bind()?;
         ui.check_authorize(&url, &redirect_uri).await?;
@@ -249,7 +252,7 @@ pub fn browser_sign_in(
             eprintln!(
                 "Open this URL in a browser to sign in:\n\n  {url}\n\nA browser on another machine ends up on an address that starts with {redirect_uri} and may not load: paste that address here and press Enter.\n"
             );
-            pasted = Some(read_lines_of_stdin());
+            pasted = paste_reader(stop_pasting.clone());
         } else {
             match browser::open(&url) {
                 Ok(()) => eprintln!(
@@ -273,7 +276,9 @@ pub fn browser_sign_in(
             &mut |m| eprintln!("warning: {m}"),
         )
         .await
-    })?;
+    });
+    stop_pasting.store(true, Ordering::Relaxed);
+    let outcome = outcome?;
     let (code, responder) = match outcome {
         Outcome::Code(code, responder) => (code, responder),
         Outcome::Denied { error, description } => {
@@ -312,19 +317,58 @@ pub fn browser_sign_in(
     result
 }
 
-/// Lines of stdin as they come, read on a thread of their own (the wait does not block on it;
-/// the thread ends with the process).
-fn read_lines_of_stdin() -> tokio::sync::mpsc::UnboundedReceiver<String> {
+/// Lines of stdin as they come, read on a thread of their own so the wait does not block on
+/// it. The thread only reads when stdin has input and stops reading once `stop` is set, so
+/// nothing it does competes with a later prompt; bytes that are not UTF-8 are decoded lossily.
+/// `None` for a background job on a terminal: reading would stop the process (SIGTTIN), and the
+/// browser's own callback can still arrive.
+fn paste_reader(stop: Arc<AtomicBool>) -> Option<tokio::sync::mpsc::UnboundedReceiver<String>> {
+    use std::io::IsTerminal;
+    // SAFETY: tcgetpgrp and getpgrp only read the process's and the terminal's state.
+    if std::io::stdin().is_terminal() && unsafe { libc::tcgetpgrp(0) != libc::getpgrp() } {
+        return None;
+    }
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     std::thread::spawn(move || {
-        for line in std::io::stdin().lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
+        let mut pending = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !stop.load(Ordering::Relaxed) {
+            let mut fd = libc::pollfd {
+                fd: 0,
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd; a 100 ms timeout lets the loop see `stop`.
+            let ready = unsafe { libc::poll(&mut fd, 1, 100) };
+            if ready < 0
+                && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
+            {
                 break;
             }
+            if ready <= 0 || stop.load(Ordering::Relaxed) {
+                continue;
+            }
+            // SAFETY: reads into a buffer we own, within its length.
+            let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
+            if n <= 0 {
+                break; // end of input (or an error): the pasted lines are all in
+            }
+            pending.extend_from_slice(&buf[..n as usize]);
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                if tx
+                    .send(String::from_utf8_lossy(&line).into_owned())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        if !pending.is_empty() {
+            let _ = tx.send(String::from_utf8_lossy(&pending).into_owned());
         }
     });
-    rx
+    Some(rx)
 }
 
 /// After the user pool's tokens: the role, the identity pool exchange, the files, the session.

@@ -95,7 +95,9 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
         return print(args, &cached);
     }
     // With a cache to replace, callers queue on its lock and the first one fetches (Cognito
-    // bills each M2M token request). Without one, nothing is created until a token comes.
+    // bills each M2M token request). Without one, nothing is created until a token comes, so a
+    // refused request leaves no file; the price is that the very first callers of a profile,
+    // if several start at once, may each fetch one token.
     let lock = if text.is_empty() {
         None
     } else {

@@ -51,7 +51,11 @@ impl Loopback {
             return Err("no query or fragment");
         }
         let (host, port) = if let Some(end) = authority.strip_prefix('[').and(authority.find(']')) {
-            (&authority[..=end], authority[end + 1..].strip_prefix(':'))
+            let after = &authority[end + 1..];
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err("a port number");
+            }
+            (&authority[..=end], after.strip_prefix(':'))
         } else {
             match authority.split_once(':') {
                 Some((h, p)) => (h, Some(p)),
@@ -470,6 +474,7 @@ mod tests {
             "http://example.com:8976/callback",
             "http://127.evil.com:8976/callback",
             "http://127.0.0.1.nip.io:8976/callback",
+            "http://[::1]junk/callback",
             "http://localhost:port/callback",
             "http://localhost:8976/callback?x=1",
             "myapp://callback",

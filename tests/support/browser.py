@@ -42,7 +42,8 @@ def log(step, **fields):
 
 def request(method, target, body=None):
     parts = urllib.parse.urlsplit(target)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    # The callback is answered only once cognito-auth has finished the whole sign-in.
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
