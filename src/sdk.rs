@@ -198,7 +198,7 @@ fn is_throttling(code: &str) -> bool {
 
 /// The deepest cause in an error chain: "Connection refused (os error 111)" rather than
 /// "dispatch failure".
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     let mut current = err;
     while let Some(next) = current.source() {
         current = next;

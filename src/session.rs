@@ -132,22 +132,18 @@ async fn renew(
         })?;
         let refreshed = match &session.hosted_ui {
             // Tokens from the browser sign-in are refreshed where they came from.
-            Some(base) => HostedUi {
-                base,
-                client_id: &app.client_id,
-                client_secret: app.client_secret.as_ref(),
-            }
-            .refresh(&token)
-            .await
-            .and_then(|r| {
-                Ok(auth::Tokens {
-                    id_token: r.id_token.ok_or_else(|| {
-                        Error::RefreshRejected("the answer has no ID token".into())
-                    })?,
-                    access_token: r.access_token,
-                    refresh_token: r.refresh_token,
-                })
-            }),
+            Some(base) => HostedUi::for_app(base, app)
+                .refresh(&token)
+                .await
+                .and_then(|r| {
+                    Ok(auth::Tokens {
+                        id_token: r.id_token.ok_or_else(|| {
+                            Error::RefreshRejected("the answer has no ID token".into())
+                        })?,
+                        access_token: r.access_token,
+                        refresh_token: r.refresh_token,
+                    })
+                }),
             None => {
                 let idp = sdk::user_pools(app.region());
                 auth::refresh(&idp, app, &session.username, &token).await

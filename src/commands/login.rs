@@ -223,19 +223,10 @@ pub fn browser_sign_in(
         value: redirect_uri.clone(),
         expected,
     })?;
-    let ui = HostedUi {
-        base: &base,
-        client_id: &app.client_id,
-        client_secret: app.client_secret.as_ref(),
-    };
+    let ui = HostedUi::for_app(&base, &app);
     let pkce = Pkce::new()?;
     let state = hosted_ui::random_token(24)?;
-    let scopes: Vec<String> = options
-        .scopes
-        .iter()
-        .flat_map(|s| s.split_whitespace())
-        .map(str::to_owned)
-        .collect();
+    let scopes = hosted_ui::scope_list(options.scopes);
     let url = ui.authorize_url(&Authorize {
         redirect_uri: &redirect_uri,
         state: &state,

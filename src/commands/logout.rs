@@ -36,11 +36,10 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             Some(store) => keystore::load(&profile, store)?,
             None => None,
         };
-        let hosted_ui = session.hosted_ui.as_deref().map(|base| HostedUi {
-            base,
-            client_id: &app.client_id,
-            client_secret: app.client_secret.as_ref(),
-        });
+        let hosted_ui = session
+            .hosted_ui
+            .as_deref()
+            .map(|base| HostedUi::for_app(base, &app));
         if let Some(token) = token {
             let revoked = match &hosted_ui {
                 Some(ui) => sdk::block_on(ui.revoke(&token)),

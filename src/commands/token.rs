@@ -70,12 +70,7 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
                 settings.profile.value
             ),
         })?;
-    let mut scopes: Vec<String> = args
-        .scopes
-        .iter()
-        .flat_map(|s| s.split_whitespace())
-        .map(str::to_owned)
-        .collect();
+    let mut scopes = crate::hosted_ui::scope_list(&args.scopes);
     scopes.sort();
     scopes.dedup();
 

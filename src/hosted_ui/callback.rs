@@ -157,7 +157,6 @@ pub async fn wait(
     // Connections being read at once; more are closed unread (a browser opens a few at most).
     const MAX_READING: usize = 16;
     let mut reading: JoinSet<Option<Incoming>> = JoinSet::new();
-    let mut listeners = listeners;
     loop {
         let event = tokio::time::timeout_at(
             deadline,
@@ -178,7 +177,7 @@ pub async fn wait(
         )
         .await
         .map_err(|_| timed_out(target, timeout))?;
-        let incoming = match event {
+        let (verdict, stream) = match event {
             Event::Accepted(Ok(stream)) => {
                 // Each connection is read on its own, so a browser's idle pre-connection
                 // cannot hold up the callback behind it.
@@ -204,80 +203,83 @@ pub async fn wait(
                 }
                 let query = line.split_once('?').map_or(line, |(_, q)| q);
                 let query = query.split('#').next().unwrap_or_default();
-                match judge(query, state) {
-                    Verdict::OtherState => {
-                        on_rejected(
-                            "ignored a pasted address whose state does not match this sign-in",
-                        );
-                        continue;
-                    }
-                    Verdict::Denied { error, description } => {
-                        return Ok(Outcome::Denied { error, description });
-                    }
-                    Verdict::NoCode => return Err(no_code()),
-                    Verdict::Code(code) => {
-                        return Ok(Outcome::Code(Secret::new(code), Responder { stream: None }));
-                    }
-                }
+                (judge(query, state), None)
             }
-            Event::Read(Some(incoming)) => incoming,
+            Event::Read(Some(incoming)) => {
+                let mut stream = incoming.stream;
+                if incoming.path != target.path {
+                    respond(&mut stream, 404, "Not found", "Nothing here.").await;
+                    continue;
+                }
+                if incoming.method != "GET" {
+                    respond(&mut stream, 405, "Method not allowed", "Nothing here.").await;
+                    continue;
+                }
+                (judge(&incoming.query, state), Some(stream))
+            }
         };
-        let mut stream = incoming.stream;
-        if incoming.path != target.path {
-            respond(&mut stream, 404, "Not found", "Nothing here.").await;
-            continue;
-        }
-        if incoming.method != "GET" {
-            respond(&mut stream, 405, "Method not allowed", "Nothing here.").await;
-            continue;
-        }
-        match judge(&incoming.query, state) {
+        // Any other verdict ends the wait; returning drops the listeners, so this attempt's
+        // callback is the last request they take.
+        match verdict {
             Verdict::OtherState => {
-                respond(
-                    &mut stream,
-                    400,
-                    "Not this sign-in",
-                    "This sign-in response does not belong to the sign-in cognito-auth is waiting for (an old tab?), so it was ignored. Use the browser window cognito-auth opened last.",
-                )
-                .await;
-                on_rejected(
-                    "ignored a callback whose state does not match this sign-in (an old tab, or not from this login)",
-                );
+                match stream {
+                    Some(mut stream) => {
+                        respond(
+                            &mut stream,
+                            400,
+                            "Not this sign-in",
+                            "This sign-in response does not belong to the sign-in cognito-auth is waiting for (an old tab?), so it was ignored. Use the browser window cognito-auth opened last.",
+                        )
+                        .await;
+                        on_rejected(
+                            "ignored a callback whose state does not match this sign-in (an old tab, or not from this login)",
+                        );
+                    }
+                    None => on_rejected(
+                        "ignored a pasted address whose state does not match this sign-in",
+                    ),
+                }
                 continue;
             }
             Verdict::Denied { error, description } => {
-                listeners.clear();
-                let shown = match &description {
-                    Some(d) => format!("{error}: {d}"),
-                    None => error.clone(),
-                };
-                respond(
-                    &mut stream,
-                    400,
-                    "Sign-in failed",
-                    &format!("The sign-in failed ({shown}). Return to the terminal."),
-                )
-                .await;
+                if let Some(mut stream) = stream {
+                    let shown = match &description {
+                        Some(d) => format!("{error}: {d}"),
+                        None => error.clone(),
+                    };
+                    respond(
+                        &mut stream,
+                        400,
+                        "Sign-in failed",
+                        &format!("The sign-in failed ({shown}). Return to the terminal."),
+                    )
+                    .await;
+                }
                 return Ok(Outcome::Denied { error, description });
             }
             Verdict::NoCode => {
-                listeners.clear();
-                respond(
-                    &mut stream,
-                    400,
-                    "Sign-in failed",
-                    "The response had no authorization code. Return to the terminal.",
-                )
-                .await;
-                return Err(no_code());
+                if let Some(mut stream) = stream {
+                    respond(
+                        &mut stream,
+                        400,
+                        "Sign-in failed",
+                        "The response had no authorization code. Return to the terminal.",
+                    )
+                    .await;
+                }
+                return Err(Error::Refused {
+                    message: "the Hosted UI sent the browser back without an authorization code"
+                        .into(),
+                    hint: "run `cognito-auth login --browser` again".into(),
+                });
             }
             Verdict::Code(code) => {
-                // The one callback of this attempt: stop listening at once.
-                listeners.clear();
-                let stream = stream
-                    .into_std()
-                    .and_then(|s| s.set_nonblocking(false).map(|()| s))
-                    .ok();
+                // The browser (if it is ours) hears the outcome once the sign-in is done.
+                let stream = stream.and_then(|s| {
+                    s.into_std()
+                        .and_then(|s| s.set_nonblocking(false).map(|()| s))
+                        .ok()
+                });
                 return Ok(Outcome::Code(Secret::new(code), Responder { stream }));
             }
         }
@@ -316,13 +318,6 @@ fn judge(query: &str, state: &str) -> Verdict {
     match get("code").filter(|c| !c.is_empty()) {
         Some(code) => Verdict::Code(code),
         None => Verdict::NoCode,
-    }
-}
-
-fn no_code() -> Error {
-    Error::Refused {
-        message: "the Hosted UI sent the browser back without an authorization code".into(),
-        hint: "run `cognito-auth login --browser` again".into(),
     }
 }
 

@@ -12,6 +12,7 @@ use aws_smithy_runtime_api::http::Request;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 
+use crate::sdk::innermost;
 use crate::secret::Secret;
 
 /// What came back.
@@ -76,13 +77,4 @@ pub async fn send(
         location,
         body,
     })
-}
-
-/// The deepest cause of an error chain: "Connection refused (os error 111)".
-fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = err;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }

@@ -125,7 +125,16 @@ struct OAuthError {
     error_description: Option<String>,
 }
 
-impl HostedUi<'_> {
+impl<'a> HostedUi<'a> {
+    /// The app client `app` at the Hosted UI `base`, with its secret if it has one.
+    pub fn for_app(base: &'a str, app: &'a crate::auth::AppClient) -> Self {
+        Self {
+            base,
+            client_id: &app.client_id,
+            client_secret: app.client_secret.as_ref(),
+        }
+    }
+
     fn endpoint(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -412,6 +421,15 @@ fn authorize_hint(error: &str) -> &'static str {
         }
         _ => "check the app client's Hosted UI settings (`cognito-auth status` shows ours)",
     }
+}
+
+/// The scopes of `--scope` flags, each of which may hold several separated by spaces.
+pub fn scope_list(flags: &[String]) -> Vec<String> {
+    flags
+        .iter()
+        .flat_map(|s| s.split_whitespace())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// `application/x-www-form-urlencoded` (also right for a query string).
