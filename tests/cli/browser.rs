@@ -91,11 +91,7 @@ fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
     let mut sb = pool.browser_sandbox();
     browser_login(&sb, "login callback").success();
     let old_token = sb.session("dev")["id_token"].clone();
-    sb.edit_session("dev", |s| {
-        s["tokens_expire"] = 0.into();
-        s["credentials"]["issued_at"] = 0.into();
-        s["credentials"]["expiration"] = 1.into();
-    });
+    sb.age_tokens("dev");
     // No user-pool API to fall back on: InitiateAuth would fail, /oauth2/token must serve it.
     sb.env(
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
@@ -256,6 +252,31 @@ fn an_error_callback_is_reported_as_it_came() {
     assert!(!sb.session_file("dev").exists());
 }
 
+/// Reads `login --no-browser`'s stderr up to the URL it prints; the URL and what came so far.
+fn printed_url(stderr: &mut impl BufRead) -> (String, String) {
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL in: {seen}");
+        seen.push_str(&line);
+        if let Some(url) = line.trim().strip_prefix("http") {
+            return (format!("http{url}"), seen);
+        }
+    }
+}
+
+/// The scripted browser, run by the test itself on `url` (a browser on "another machine").
+fn scripted_browser(sb: &Sandbox, url: &str) -> std::process::Command {
+    let mut browser = sb.sandboxed("python3");
+    browser
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/browser.py"
+        ))
+        .arg(url);
+    browser
+}
+
 #[test]
 fn no_browser_prints_the_url_for_a_browser_elsewhere() {
     let pool = LocalPool::hosted();
@@ -270,23 +291,9 @@ fn no_browser_prints_the_url_for_a_browser_elsewhere() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let url = loop {
-        let mut line = String::new();
-        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL in: {seen}");
-        seen.push_str(&line);
-        if let Some(url) = line.trim().strip_prefix("http") {
-            break format!("http{url}");
-        }
-    };
+    let (url, seen) = printed_url(&mut stderr);
     assert!(seen.contains("Open this URL in a browser"), "{seen}");
-    let browser = sb
-        .sandboxed("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/browser.py"
-        ))
-        .arg(&url)
+    let browser = scripted_browser(&sb, &url)
         .env("TEST_BROWSER_STEPS", "login callback")
         .status()
         .unwrap();
@@ -316,24 +323,10 @@ fn no_browser_takes_the_address_pasted_from_a_browser_elsewhere() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut seen = String::new();
-    let url = loop {
-        let mut line = String::new();
-        assert_ne!(stderr.read_line(&mut line).unwrap(), 0, "no URL in: {seen}");
-        seen.push_str(&line);
-        if let Some(url) = line.trim().strip_prefix("http") {
-            break format!("http{url}");
-        }
-    };
+    let (url, seen) = printed_url(&mut stderr);
     // The browser is elsewhere: its redirect never reaches our listener; the person copies the
     // address it ended up on (first an old tab's, then the right one) into the terminal.
-    let browser = sb
-        .sandboxed("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/support/browser.py"
-        ))
-        .arg(&url)
+    let browser = scripted_browser(&sb, &url)
         .env("TEST_BROWSER_STEPS", "login print-forged print-callback")
         .output()
         .unwrap();
@@ -540,11 +533,7 @@ fn login_browser_always_opens_the_browser_and_plain_login_refreshes() {
 /// A browser session whose refresh token is gone: only a new sign-in will do.
 fn dead_browser_session(sb: &Sandbox) {
     std::fs::remove_file(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
-    sb.edit_session("dev", |s| {
-        s["tokens_expire"] = 0.into();
-        s["credentials"]["issued_at"] = 0.into();
-        s["credentials"]["expiration"] = 1.into();
-    });
+    sb.age_tokens("dev");
 }
 
 #[test]

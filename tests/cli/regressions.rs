@@ -22,10 +22,7 @@ fn a_refresh_does_not_overwrite_keys_another_tool_put_in_the_profile() {
     sb.login("dev", ALICE, ALICE_PASSWORD).success();
     let other = "[dev]\naws_access_key_id = ASIAOTHER\naws_secret_access_key = s\naws_session_token = t\nx_security_token_expires = 2030-01-01T00:00:00Z\n";
     std::fs::write(sb.credentials(), other).unwrap();
-    sb.edit_session("dev", |s| {
-        s["credentials"]["issued_at"] = (now() - 3000).into();
-        s["credentials"]["expiration"] = (now() + 60).into();
-    });
+    sb.age_credentials("dev");
     sb.cmd()
         .args(["credential-process", "--profile", "dev"])
         .assert()

@@ -16,20 +16,6 @@ fn signed_in(pool: &Pool, secret: bool) -> Sandbox {
     sb
 }
 
-/// Makes the cached credentials stale (past 80% of their life) without touching the tokens.
-fn age_credentials(sb: &Sandbox) {
-    sb.edit_session("dev", |s| {
-        s["credentials"]["issued_at"] = (now() - 3000).into();
-        s["credentials"]["expiration"] = (now() + 60).into();
-    });
-}
-
-/// Makes the ID and access tokens expired too.
-fn age_tokens(sb: &Sandbox) {
-    age_credentials(sb);
-    sb.edit_session("dev", |s| s["tokens_expire"] = (now() - 10).into());
-}
-
 fn credential_process(sb: &Sandbox) -> Value {
     let out = sb
         .cmd()
@@ -89,7 +75,7 @@ fn credential_process_answers_from_the_cache_without_a_request() {
 fn twenty_stale_callers_make_exactly_one_refresh() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
-    age_credentials(&sb);
+    sb.age_credentials("dev");
     let exchanges = requests("GetCredentialsForIdentity", &pool);
     let sign_ins = requests("InitiateAuth", &pool);
     let children: Vec<_> = (0..20)
@@ -135,7 +121,7 @@ fn expired_tokens_are_refreshed_with_refresh_token_auth_and_secret_hash() {
     for secret in [false, true] {
         let pool = Pool::new();
         let sb = signed_in(&pool, secret);
-        age_tokens(&sb);
+        sb.age_tokens("dev");
         credential_process(&sb);
         let client = if secret {
             &pool.secret_client_id
@@ -166,7 +152,7 @@ fn expired_tokens_are_refreshed_with_refresh_token_auth_and_secret_hash() {
 fn a_refused_refresh_token_asks_for_a_login_without_waiting() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), "garbage").unwrap();
     sb.cmd()
         .args(["credential-process", "--profile", "dev"])
@@ -197,7 +183,7 @@ fn login_refreshes_a_live_session_instead_of_asking() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
     let sign_ins = requests("InitiateAuth", &pool);
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     sb.cmd()
         .args(["login", "--profile", "dev"])
         .assert()
@@ -409,7 +395,7 @@ fn global_logout_makes_the_refresh_token_useless() {
     // A copy of the old session (a stolen laptop backup) can no longer be refreshed.
     std::fs::write(sb.session_file("dev"), session).unwrap();
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), refresh).unwrap();
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     sb.cmd()
         .args(["credential-process", "--profile", "dev"])
         .assert()
@@ -509,7 +495,7 @@ fn the_aws_sdk_resolves_the_profile_through_credential_process() {
 fn credential_process_asks_on_the_terminal_when_it_has_one() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), "garbage").unwrap();
     let sign_ins = recorded("InitiateAuth", &pool.public_client_id).len();
     let (status, text) = sb.on_terminal(
@@ -539,7 +525,7 @@ fn logout_revokes_the_refresh_token_where_the_server_implements_it() {
     let sb = pool.sandbox();
     sb.login("dev", ALICE, ALICE_PASSWORD).success();
     // The refresh token works while signed in...
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     credential_process(&sb);
     let session = std::fs::read(sb.session_file("dev")).unwrap();
     let refresh = std::fs::read(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
@@ -554,7 +540,7 @@ fn logout_revokes_the_refresh_token_where_the_server_implements_it() {
     // ...and not after logout, even from a copy of the session.
     std::fs::write(sb.session_file("dev"), session).unwrap();
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), refresh).unwrap();
-    age_tokens(&sb);
+    sb.age_tokens("dev");
     sb.cmd()
         .args(["credential-process", "--profile", "dev"])
         .assert()

@@ -277,14 +277,7 @@ impl Pool {
                     .send()
             };
             new_user(ALICE, "TempPass123!").await.unwrap();
-            c.admin_set_user_password()
-                .user_pool_id(&pool_id)
-                .username(ALICE)
-                .password(ALICE_PASSWORD)
-                .permanent(true)
-                .send()
-                .await
-                .unwrap();
+            confirm_alice(&c, &pool_id).await;
             new_user(BOB, BOB_TEMP_PASSWORD).await.unwrap();
             for (user, group) in [(ALICE, "premium-users"), (BOB, "basic-users")] {
                 c.admin_add_user_to_group()
@@ -388,14 +381,7 @@ impl LocalPool {
                 .send()
                 .await
                 .unwrap();
-            c.admin_set_user_password()
-                .user_pool_id(&pool_id)
-                .username(ALICE)
-                .password(ALICE_PASSWORD)
-                .permanent(true)
-                .send()
-                .await
-                .unwrap();
+            confirm_alice(&c, &pool_id).await;
             let ci = identity::Client::new(&admin_config().await);
             let identity_pool_id = ci
                 .create_identity_pool()
@@ -419,6 +405,18 @@ impl LocalPool {
             }
         })
     }
+}
+
+/// Gives alice her permanent password (she was created with a temporary one).
+async fn confirm_alice(c: &idp::Client, user_pool_id: &str) {
+    c.admin_set_user_password()
+        .user_pool_id(user_pool_id)
+        .username(ALICE)
+        .password(ALICE_PASSWORD)
+        .permanent(true)
+        .send()
+        .await
+        .unwrap();
 }
 
 /// Turns MFA on for a pool, with an authenticator app as the factor.
@@ -712,6 +710,20 @@ impl Sandbox {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect()
+    }
+
+    /// Makes the profile's cached credentials stale (past 80% of their life), tokens untouched.
+    pub fn age_credentials(&self, profile: &str) {
+        self.edit_session(profile, |s| {
+            s["credentials"]["issued_at"] = (now() - 3000).into();
+            s["credentials"]["expiration"] = (now() + 60).into();
+        });
+    }
+
+    /// Makes the profile's ID and access tokens expired too.
+    pub fn age_tokens(&self, profile: &str) {
+        self.age_credentials(profile);
+        self.edit_session(profile, |s| s["tokens_expire"] = (now() - 10).into());
     }
 
     pub fn read(&self, rel: &str) -> String {
