@@ -8,13 +8,10 @@ PY="$(scripts/install-moto.sh)"
 { read -r COGNITO_LOCAL_JS; read -r OIDC_PROVIDER_JS; } < <(scripts/install-node-emulators.sh)
 cargo build --locked --release --quiet
 WORK="$(mktemp -d)"
-# Closing their stdin stops the emulators (cognito_local.py then stops its node server too).
-trap 'exec 3>&- 4>&- 5>&-; wait 2>/dev/null; rm -rf "$WORK"' EXIT
-mkfifo "$WORK/stdin"
-"$PY" tests/support/moto_server.py < "$WORK/stdin" > "$WORK/port" 2>/dev/null &
-exec 3> "$WORK/stdin"
-until [ -s "$WORK/port" ]; do sleep 0.1; done
-ENDPOINT="http://127.0.0.1:$(cat "$WORK/port")"
+EMULATOR_DIR="$WORK"
+source scripts/emulators.sh
+trap 'stop_emulators; rm -rf "$WORK"' EXIT
+serve 3 ENDPOINT moto "$PY" tests/support/moto_server.py
 BIN="$PWD/target/release/cognito-auth"
 # The seeds' stack, made by cognito-auth itself in a throw-away HOME (exit 1: moto has no role
 # mappings, and says so).
@@ -27,17 +24,10 @@ BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench.py "$BIN" "$ENDPOINT" "$USE
 
 # The browser sign-in: cognito-local's Hosted UI, moto's identity pool, the scripted browser.
 mkdir "$WORK/cognito-local"
-mkfifo "$WORK/local.stdin" "$WORK/oauth.stdin"
-"$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$WORK/cognito-local" \
-  < "$WORK/local.stdin" > "$WORK/local.port" &
-exec 4> "$WORK/local.stdin"
-node tests/support/oauth_server.mjs "$OIDC_PROVIDER_JS" bench_m2m bench-m2m-secret \
-  < "$WORK/oauth.stdin" > "$WORK/oauth.port" 2>/dev/null &
-exec 5> "$WORK/oauth.stdin"
-until [ -s "$WORK/local.port" ] && [ -s "$WORK/oauth.port" ]; do sleep 0.1; done
-HOSTED_UI="http://127.0.0.1:$(cat "$WORK/local.port")"
-REDIRECT="http://127.0.0.1:$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/callback"
+serve 4 HOSTED_UI cognito-local "$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$WORK/cognito-local"
+serve 5 OAUTH_SERVER oauth node tests/support/oauth_server.mjs "$OIDC_PROVIDER_JS" bench_m2m bench-m2m-secret
+REDIRECT="$(free_redirect_uri)"
 eval "$("$PY" scripts/hosted_ui_stack.py "$HOSTED_UI" "$ENDPOINT" "$REDIRECT")"
 "$PY" scripts/bench_hosted_ui.py "$BIN" "$ENDPOINT" "$HOSTED_UI" "$REDIRECT" "$HOSTED_POOL_ID" \
   "$HOSTED_CLIENT_ID" "$HOSTED_IDENTITY_POOL_ID" "$CAROL_PASSWORD" \
-  "http://127.0.0.1:$(cat "$WORK/oauth.port")" bench_m2m bench-m2m-secret "${1:-15}"
+  "$OAUTH_SERVER" bench_m2m bench-m2m-secret "${1:-15}"

@@ -13,23 +13,16 @@ cargo build --locked --quiet
 BIN="$PWD/target/debug/cognito-auth"
 
 SANDBOX="$(mktemp -d)"
-cleanup() {
-  # Closing their stdin stops the emulators (cognito_local.py then stops its node server too).
-  exec 3>&- 4>&-
-  wait 2>/dev/null || true
-  rm -rf "$SANDBOX"
-}
-trap cleanup EXIT
+EMULATOR_DIR="$SANDBOX"
+source scripts/emulators.sh
+trap 'stop_emulators; rm -rf "$SANDBOX"' EXIT
 # Everything cognito-auth reads or writes lives under this HOME: ~/.aws, its config, its cache.
 export HOME="$SANDBOX" COGNITO_AUTH_KEYRING=off
 unset AWS_PROFILE AWS_DEFAULT_REGION AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE AWS_SESSION_TOKEN
 unset COGNITO_USER_POOL_ID COGNITO_CLIENT_ID COGNITO_CLIENT_SECRET COGNITO_IDENTITY_POOL_ID COGNITO_PASSWORD
 
-mkfifo "$SANDBOX/moto.stdin"
-"$PY" tests/support/moto_server.py < "$SANDBOX/moto.stdin" > "$SANDBOX/moto.port" 2>/dev/null &
-exec 3> "$SANDBOX/moto.stdin"   # moto serves until this closes
-until [ -s "$SANDBOX/moto.port" ]; do sleep 0.1; done
-export AWS_ENDPOINT_URL="http://127.0.0.1:$(cat "$SANDBOX/moto.port")"
+serve 3 AWS_ENDPOINT_URL moto "$PY" tests/support/moto_server.py
+export AWS_ENDPOINT_URL
 # Admin credentials for the emulator (moto checks no signature).
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
 echo "== moto server at $AWS_ENDPOINT_URL; sandbox HOME=$SANDBOX"
@@ -51,13 +44,8 @@ echo "== $HOME/.aws/config"; cat "$HOME/.aws/config"
 # The browser sign-in, for users who come through Google, SAML or OIDC: cognito-local serves the
 # Hosted UI (/oauth2/authorize with a login form, /oauth2/token with PKCE); moto the identity pool.
 mkdir "$SANDBOX/cognito-local"
-mkfifo "$SANDBOX/local.stdin"
-"$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$SANDBOX/cognito-local" \
-  < "$SANDBOX/local.stdin" > "$SANDBOX/local.port" &
-exec 4> "$SANDBOX/local.stdin"   # cognito-local serves until this closes
-until [ -s "$SANDBOX/local.port" ]; do sleep 0.1; done
-HOSTED_UI="http://127.0.0.1:$(cat "$SANDBOX/local.port")"
-REDIRECT="http://127.0.0.1:$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/callback"
+serve 4 HOSTED_UI cognito-local "$PY" tests/support/cognito_local.py "$COGNITO_LOCAL_JS" "$SANDBOX/cognito-local"
+REDIRECT="$(free_redirect_uri)"
 eval "$("$PY" scripts/hosted_ui_stack.py "$HOSTED_UI" "$AWS_ENDPOINT_URL" "$REDIRECT")"
 echo; echo "== Hosted UI (cognito-local) at $HOSTED_UI"
 run "$BIN" configure --profile carol --user-pool-id "$HOSTED_POOL_ID" --client-id "$HOSTED_CLIENT_ID" \
