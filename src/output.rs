@@ -26,6 +26,9 @@ pub struct SettingView {
     pub value: Option<String>,
     pub source: Option<&'static str>,
     pub from: Option<String>,
+    /// Why the value is not used: it does not have the shape the setting needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// The credentials of the profile as `status` shows them.
@@ -96,8 +99,13 @@ impl StatusView {
         let mut out = String::new();
         for s in &self.settings {
             let value = s.value.as_deref().unwrap_or("(not set)");
+            let problem = s
+                .problem
+                .as_ref()
+                .map(|p| format!("; INVALID, {p}"))
+                .unwrap_or_default();
             match &s.from {
-                Some(from) => out += &format!("{:<18} {value}  ({from})\n", s.name),
+                Some(from) => out += &format!("{:<18} {value}  ({from}{problem})\n", s.name),
                 None => out += &format!("{:<18} {value}\n", s.name),
             }
         }
@@ -270,18 +278,21 @@ mod tests {
                     value: Some("us-east-1_P".into()),
                     source: Some("flag"),
                     from: Some("flag --user-pool-id".into()),
+                    problem: None,
                 },
                 SettingView {
                     name: "client_secret",
                     value: None,
                     source: None,
                     from: None,
+                    problem: None,
                 },
                 SettingView {
                     name: "profile",
                     value: Some("dev".into()),
                     source: Some("env"),
                     from: Some("env AWS_PROFILE".into()),
+                    problem: None,
                 },
             ],
             session: Some(SessionView {

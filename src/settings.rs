@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::auth::AuthFlow;
 use crate::awsfiles::{self, ini::Ini, store};
 use crate::env_vars;
 use crate::error::{Error, Result};
+use crate::hosted_ui::Loopback;
 use crate::secret::Secret;
 
 /// Where a setting's value came from.
@@ -57,6 +59,21 @@ pub struct Setting<T = String> {
     pub source: Source,
 }
 
+/// Where environment variables come from: the process, or a fixed list in tests.
+pub trait Environment {
+    /// The variable's value; unset and empty are both `None`, as the AWS CLI reads them.
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process's own environment.
+pub struct ProcessEnv;
+
+impl Environment for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        env_vars::get(name)
+    }
+}
+
 /// The settings a command was given on its command line.
 #[derive(Debug, Clone, Default)]
 pub struct Flags {
@@ -71,7 +88,29 @@ pub struct Flags {
     pub role_arn: Option<String>,
 }
 
-/// One profile's settings, resolved.
+/// A value that was given but does not have the shape its setting needs; it is left out of
+/// [`Settings`], so a command that needs it fails and `status` / `configure` can still run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub name: &'static str,
+    pub value: String,
+    pub source: Source,
+    pub expected: &'static str,
+}
+
+impl Invalid {
+    /// The error a command that needs the setting reports.
+    pub fn error(&self) -> Error {
+        let what = shape_of(self.name).map_or(self.name, |s| s.what);
+        Error::InvalidValue {
+            what: format!("{what} (from {})", self.source),
+            value: self.value.clone(),
+            expected: self.expected,
+        }
+    }
+}
+
+/// One profile's settings, resolved and parsed into their types.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub profile: Setting,
@@ -81,21 +120,23 @@ pub struct Settings {
     pub identity_pool_id: Option<Setting>,
     pub region: Option<Setting>,
     pub username: Option<Setting>,
-    /// `password` (USER_PASSWORD_AUTH) or `srp` (USER_SRP_AUTH).
-    pub auth_flow: Option<Setting>,
+    /// How the password is proven (USER_PASSWORD_AUTH or USER_SRP_AUTH).
+    pub auth_flow: Option<Setting<AuthFlow>>,
     /// A command that prints an MFA code, for unattended sign-in.
     pub mfa_process: Option<Setting>,
-    /// Credential lifetime for the basic flow (`1h`..`12h`).
-    pub duration: Option<Setting>,
+    /// Credential lifetime for the basic flow, in seconds (1 to 12 hours).
+    pub duration: Option<Setting<i32>>,
     /// The IAM role to ask for.
     pub role_arn: Option<Setting>,
     /// The pool's Hosted UI (managed login) base URL, `https://<domain>`, for `login --browser`
     /// and the client-credentials grant.
     pub hosted_ui_domain: Option<Setting>,
     /// Where the Hosted UI sends the browser back to: a loopback URL registered on the client.
-    pub redirect_uri: Setting,
+    pub redirect_uri: Setting<Loopback>,
     /// Our config file, whether or not it exists.
     pub config_path: PathBuf,
+    /// Values given with the wrong shape (left out of the fields above).
+    pub invalid: Vec<Invalid>,
 }
 
 /// A setting's name, flag and variable, for lookups and for messages.
@@ -135,7 +176,6 @@ const USERNAME: Key = Key {
     flag: "--username",
     env: &[env_vars::COGNITO_USERNAME],
 };
-
 const AUTH_FLOW: Key = Key {
     name: "auth_flow",
     flag: "--auth-flow",
@@ -170,14 +210,23 @@ const REDIRECT_URI: Key = Key {
 /// The redirect URI when none is configured (as the issue and the AWS docs' examples use).
 pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8976/callback";
 
-/// The layers below flags and environment, read once.
-struct Files {
+/// The stored layers below flags and environment: our config file and the Python tool's.
+pub struct Stored {
     ours: Ini,
     ours_path: PathBuf,
     python: Option<(PythonConfig, PathBuf)>,
 }
 
-impl Files {
+impl Stored {
+    /// Reads our config file at `path` and the Python tool's `~/.cognito-cli-config.json`.
+    pub fn load(path: &Path) -> Result<Self> {
+        Ok(Self {
+            ours: awsfiles::parse(path, &store::read_or_empty(path)?)?,
+            ours_path: path.to_owned(),
+            python: PythonConfig::load()?,
+        })
+    }
+
     fn lookup(&self, profile: &str, key: &str) -> Option<Setting> {
         if let Some(value) = self.ours.get(profile, key).filter(|v| !v.is_empty()) {
             return Some(Setting {
@@ -194,16 +243,39 @@ impl Files {
 }
 
 impl Settings {
-    /// Resolves every setting of the profile named by the flags (or `AWS_PROFILE`, or `default`).
+    /// Resolves the settings of the profile named by the flags (or `AWS_PROFILE`, or
+    /// `default`); a value with the wrong shape is an error.
     pub fn resolve(flags: &Flags) -> Result<Self> {
-        let profile = resolve_profile(flags.profile.as_deref())?;
-        let config_path = config_path()?;
-        let files = Files {
-            ours: awsfiles::parse(&config_path, &store::read_or_empty(&config_path)?)?,
-            ours_path: config_path.clone(),
-            python: PythonConfig::load()?,
-        };
-        let p = &profile.value;
+        let settings = Self::resolve_lenient(flags)?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Like [`Settings::resolve`], but a value with the wrong shape is only listed in
+    /// `invalid`: `status` shows it and `configure` replaces it.
+    pub fn resolve_lenient(flags: &Flags) -> Result<Self> {
+        let profile = resolve_profile_in(flags.profile.as_deref(), &ProcessEnv)?;
+        let stored = Stored::load(&config_path()?)?;
+        Ok(Self::from_layers(profile, flags, &ProcessEnv, &stored))
+    }
+
+    /// The first invalid value as an error, if there is one.
+    pub fn check(&self) -> Result<()> {
+        match self.invalid.first() {
+            Some(bad) => Err(bad.error()),
+            None => Ok(()),
+        }
+    }
+
+    /// Resolves every setting from its layers: flag > environment > our config file > the
+    /// Python tool's file > default. Pure: reads nothing but its arguments.
+    pub fn from_layers(
+        profile: Setting,
+        flags: &Flags,
+        env: &dyn Environment,
+        stored: &Stored,
+    ) -> Self {
+        let p = profile.value.as_str();
         let pick = |key: &Key, flag: &Option<String>| -> Option<Setting> {
             if let Some(value) = flag {
                 return Some(Setting {
@@ -214,67 +286,82 @@ impl Settings {
             key.env
                 .iter()
                 .find_map(|name| {
-                    env_vars::get(name).map(|v| Setting {
+                    env.var(name).map(|v| Setting {
                         value: v,
                         source: Source::Env(name),
                     })
                 })
-                .or_else(|| files.lookup(p, key.name))
+                .or_else(|| stored.lookup(p, key.name))
         };
-        let user_pool_id = pick(&USER_POOL_ID, &flags.user_pool_id);
-        let region = pick(&REGION, &flags.region).or_else(|| {
+        let mut invalid = Vec::new();
+        let mut checked = |key: &Key, flag: &Option<String>| {
+            typed(&mut invalid, key.name, pick(key, flag), |v| {
+                shape_of(key.name)
+                    .is_none_or(|s| (s.ok)(v))
+                    .then(|| v.to_owned())
+            })
+        };
+        let user_pool_id = checked(&USER_POOL_ID, &flags.user_pool_id);
+        let client_id = checked(&CLIENT_ID, &flags.client_id);
+        let identity_pool_id = checked(&IDENTITY_POOL_ID, &flags.identity_pool_id);
+        let role_arn = checked(&ROLE_ARN, &flags.role_arn);
+        let region = checked(&REGION, &flags.region).or_else(|| {
             user_pool_id.as_ref().map(|pool| Setting {
                 value: crate::auth::pool_region(&pool.value).to_owned(),
                 source: Source::Default("the user pool id's region"),
             })
         });
-        let settings = Settings {
-            client_id: pick(&CLIENT_ID, &flags.client_id),
+        let hosted_ui_domain = pick(&HOSTED_UI_DOMAIN, &None).map(|s| Setting {
+            value: crate::hosted_ui::base_url(&s.value),
+            source: s.source,
+        });
+        let hosted_ui_domain = typed(&mut invalid, HOSTED_UI_DOMAIN.name, hosted_ui_domain, |v| {
+            crate::hosted_ui::check_base_url(v)
+                .is_ok()
+                .then(|| v.to_owned())
+        });
+        let auth_flow = typed(
+            &mut invalid,
+            AUTH_FLOW.name,
+            pick(&AUTH_FLOW, &flags.auth_flow),
+            parse_auth_flow,
+        );
+        let duration = typed(
+            &mut invalid,
+            DURATION.name,
+            pick(&DURATION, &flags.duration),
+            parse_duration,
+        );
+        let redirect_uri = typed(
+            &mut invalid,
+            REDIRECT_URI.name,
+            pick(&REDIRECT_URI, &None),
+            |v| Loopback::parse(v).ok(),
+        )
+        .unwrap_or_else(|| Setting {
+            value: Loopback::parse(DEFAULT_REDIRECT_URI).expect("the default is a loopback URL"),
+            source: Source::Default("no redirect_uri configured"),
+        });
+        Settings {
             client_secret: pick(&CLIENT_SECRET, &None).map(|s| Setting {
                 value: Secret::new(s.value),
                 source: s.source,
             }),
-            identity_pool_id: pick(&IDENTITY_POOL_ID, &flags.identity_pool_id),
             username: pick(&USERNAME, &flags.username),
-            auth_flow: pick(&AUTH_FLOW, &flags.auth_flow),
             mfa_process: pick(&MFA_PROCESS, &None),
-            duration: pick(&DURATION, &flags.duration),
-            role_arn: pick(&ROLE_ARN, &flags.role_arn),
-            hosted_ui_domain: pick(&HOSTED_UI_DOMAIN, &None).map(|s| Setting {
-                value: crate::hosted_ui::base_url(&s.value),
-                source: s.source,
-            }),
-            redirect_uri: pick(&REDIRECT_URI, &None).unwrap_or(Setting {
-                value: DEFAULT_REDIRECT_URI.into(),
-                source: Source::Default("no redirect_uri configured"),
-            }),
             user_pool_id,
+            client_id,
+            identity_pool_id,
+            role_arn,
             region,
+            hosted_ui_domain,
+            auth_flow,
+            duration,
+            redirect_uri,
             profile,
-            config_path,
-        };
-        settings.validate()?;
-        Ok(settings)
-    }
-
-    fn validate(&self) -> Result<()> {
-        let all = [
-            ("user_pool_id", &self.user_pool_id),
-            ("identity_pool_id", &self.identity_pool_id),
-            ("client_id", &self.client_id),
-            ("region", &self.region),
-            ("auth_flow", &self.auth_flow),
-            ("duration", &self.duration),
-            ("role_arn", &self.role_arn),
-            ("hosted_ui_domain", &self.hosted_ui_domain),
-        ];
-        for (name, setting) in all {
-            if let Some(s) = setting {
-                check_value(name, &s.value, Some(&s.source))?;
-            }
+            config_path: stored.ours_path.clone(),
+            invalid,
         }
-        let r = &self.redirect_uri;
-        check_value("redirect_uri", &r.value, Some(&r.source))
     }
 
     /// The user pool id, or an error naming both ways to set it.
@@ -297,7 +384,20 @@ impl Settings {
         self.require(&self.hosted_ui_domain, &HOSTED_UI_DOMAIN)
     }
 
+    /// The flow to prove the password with (USER_PASSWORD_AUTH unless configured).
+    pub fn auth_flow(&self) -> AuthFlow {
+        self.auth_flow.as_ref().map(|s| s.value).unwrap_or_default()
+    }
+
+    /// The basic flow's credential lifetime in seconds, if one is configured.
+    pub fn duration_secs(&self) -> Option<i32> {
+        self.duration.as_ref().map(|s| s.value)
+    }
+
     fn require<'a>(&self, setting: &'a Option<Setting>, key: &Key) -> Result<&'a str> {
+        if let Some(bad) = self.invalid.iter().find(|i| i.name == key.name) {
+            return Err(bad.error());
+        }
         setting
             .as_ref()
             .map(|s| s.value.as_str())
@@ -310,9 +410,47 @@ impl Settings {
     }
 }
 
+/// Parses a resolved value into its type; a value that does not parse goes to `invalid`.
+fn typed<T>(
+    invalid: &mut Vec<Invalid>,
+    name: &'static str,
+    raw: Option<Setting>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<Setting<T>> {
+    let raw = raw?;
+    match parse(&raw.value) {
+        Some(value) => Some(Setting {
+            value,
+            source: raw.source,
+        }),
+        None => {
+            invalid.push(Invalid {
+                name,
+                expected: shape_of(name).map_or("another value", |s| s.expected),
+                value: raw.value,
+                source: raw.source,
+            });
+            None
+        }
+    }
+}
+
+/// `password` or `srp`.
+pub fn parse_auth_flow(value: &str) -> Option<AuthFlow> {
+    match value {
+        "password" => Some(AuthFlow::Password),
+        "srp" => Some(AuthFlow::Srp),
+        _ => None,
+    }
+}
+
 /// The profile: `--profile`, else `AWS_PROFILE`, else `default`; checked to be a safe name.
 pub fn resolve_profile(flag: Option<&str>) -> Result<Setting> {
-    let profile = match (flag, env_vars::get(env_vars::AWS_PROFILE)) {
+    resolve_profile_in(flag, &ProcessEnv)
+}
+
+fn resolve_profile_in(flag: Option<&str>, env: &dyn Environment) -> Result<Setting> {
+    let profile = match (flag, env.var(env_vars::AWS_PROFILE)) {
         (Some(p), _) => Setting {
             value: p.to_owned(),
             source: Source::Flag("--profile"),
@@ -330,9 +468,15 @@ pub fn resolve_profile(flag: Option<&str>) -> Result<Setting> {
     Ok(profile)
 }
 
-/// Checks a value of the named setting against the shape AWS gives it; other settings pass.
-pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<()> {
-    let (ok, what, expected): (fn(&str) -> bool, &str, &'static str) = match name {
+/// What a setting's value must look like, for the settings that have a shape.
+struct Shape {
+    ok: fn(&str) -> bool,
+    what: &'static str,
+    expected: &'static str,
+}
+
+fn shape_of(name: &str) -> Option<Shape> {
+    let (ok, what, expected): (fn(&str) -> bool, _, _) = match name {
         "user_pool_id" => (is_user_pool_id, "user pool id", USER_POOL_ID_SHAPE),
         "identity_pool_id" => (
             is_identity_pool_id,
@@ -342,7 +486,7 @@ pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<(
         "client_id" => (is_client_id, "app client id", CLIENT_ID_SHAPE),
         "region" => (is_region, "region", REGION_SHAPE),
         "auth_flow" => (
-            |v| matches!(v, "password" | "srp"),
+            |v| parse_auth_flow(v).is_some(),
             "auth flow",
             "`password` or `srp`",
         ),
@@ -358,22 +502,30 @@ pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<(
             "https://<domain> (http:// only for a loopback test server), e.g. https://auth-tester.auth.us-west-1.amazoncognito.com",
         ),
         "redirect_uri" => (
-            |v| crate::hosted_ui::Loopback::parse(v).is_ok(),
+            |v| Loopback::parse(v).is_ok(),
             "redirect URI",
             "a loopback http URL registered on the app client, e.g. http://localhost:8976/callback",
         ),
-        _ => return Ok(()),
+        _ => return None,
     };
-    if ok(value) {
+    Some(Shape { ok, what, expected })
+}
+
+/// Checks a value of the named setting against the shape AWS gives it; other settings pass.
+pub fn check_value(name: &str, value: &str, source: Option<&Source>) -> Result<()> {
+    let Some(shape) = shape_of(name) else {
+        return Ok(());
+    };
+    if (shape.ok)(value) {
         return Ok(());
     }
     Err(Error::InvalidValue {
         what: match source {
-            Some(source) => format!("{what} (from {source})"),
-            None => what.to_owned(),
+            Some(source) => format!("{} (from {source})", shape.what),
+            None => shape.what.to_owned(),
         },
         value: value.to_owned(),
-        expected,
+        expected: shape.expected,
     })
 }
 
@@ -422,7 +574,7 @@ pub fn save_profile(path: &Path, profile: &str, changes: &[(&str, Option<&str>)]
 
 /// The Python tool's `~/.cognito-cli-config.json`.
 #[derive(Debug, Default, Deserialize)]
-struct PythonConfig {
+pub struct PythonConfig {
     user_pool_id: Option<String>,
     client_id: Option<String>,
     client_secret: Option<Secret<String>>,
@@ -661,6 +813,309 @@ mod tests {
         assert_eq!(Source::Flag("--region").to_string(), "flag --region");
         assert_eq!(Source::Env("AWS_REGION").to_string(), "env AWS_REGION");
         assert_eq!(Source::ConfigFile("/c".into()).kind(), "config_file");
+    }
+
+    /// A fixed environment.
+    struct Vars<'a>(&'a [(&'a str, &'a str)]);
+
+    impl Environment for Vars<'_> {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+                .filter(|v| !v.is_empty())
+        }
+    }
+
+    fn stored(ours: &str, python: Option<&str>) -> Stored {
+        Stored {
+            ours: Ini::parse(ours).unwrap(),
+            ours_path: PathBuf::from("/ours"),
+            python: python.map(|p| (serde_json::from_str(p).unwrap(), PathBuf::from("/py"))),
+        }
+    }
+
+    fn profile(name: &str) -> Setting {
+        Setting {
+            value: name.into(),
+            source: Source::Flag("--profile"),
+        }
+    }
+
+    /// A setting's value as text and its source kind, whatever its type.
+    fn shown(s: &Settings, name: &str) -> Option<(String, &'static str)> {
+        fn pair<T: ToString>(s: &Option<Setting<T>>) -> Option<(String, &'static str)> {
+            s.as_ref().map(|s| (s.value.to_string(), s.source.kind()))
+        }
+        match name {
+            "user_pool_id" => pair(&s.user_pool_id),
+            "client_id" => pair(&s.client_id),
+            "identity_pool_id" => pair(&s.identity_pool_id),
+            "region" => pair(&s.region),
+            "username" => pair(&s.username),
+            "role_arn" => pair(&s.role_arn),
+            "mfa_process" => pair(&s.mfa_process),
+            "hosted_ui_domain" => pair(&s.hosted_ui_domain),
+            "auth_flow" => s
+                .auth_flow
+                .as_ref()
+                .map(|a| (format!("{:?}", a.value).to_lowercase(), a.source.kind())),
+            "duration" => pair(&s.duration),
+            "redirect_uri" => Some((
+                s.redirect_uri.value.uri.clone(),
+                s.redirect_uri.source.kind(),
+            )),
+            "client_secret" => s
+                .client_secret
+                .as_ref()
+                .map(|c| (c.value.expose().clone(), c.source.kind())),
+            _ => unreachable!("{name}"),
+        }
+    }
+
+    /// (setting, flag field setter, variable, [flag, env, ours, python] values, typed text of each)
+    type Case = (
+        &'static str,
+        Option<fn(&mut Flags, String)>,
+        &'static str,
+        [&'static str; 4],
+        [&'static str; 4],
+    );
+
+    #[test]
+    fn each_layer_wins_over_the_ones_below_it() {
+        let cases: [Case; 12] = [
+            (
+                "user_pool_id",
+                Some(|f, v| f.user_pool_id = Some(v)),
+                env_vars::COGNITO_USER_POOL_ID,
+                ["us-east-1_F", "us-east-1_E", "us-east-1_O", "us-east-1_P"],
+                ["us-east-1_F", "us-east-1_E", "us-east-1_O", "us-east-1_P"],
+            ),
+            (
+                "client_id",
+                Some(|f, v| f.client_id = Some(v)),
+                env_vars::COGNITO_CLIENT_ID,
+                ["f1", "e1", "o1", "p1"],
+                ["f1", "e1", "o1", "p1"],
+            ),
+            (
+                "identity_pool_id",
+                Some(|f, v| f.identity_pool_id = Some(v)),
+                env_vars::COGNITO_IDENTITY_POOL_ID,
+                [
+                    "us-east-1:00000000-0000-0000-0000-00000000000f",
+                    "us-east-1:00000000-0000-0000-0000-00000000000e",
+                    "us-east-1:00000000-0000-0000-0000-00000000000a",
+                    "us-east-1:00000000-0000-0000-0000-00000000000b",
+                ],
+                [
+                    "us-east-1:00000000-0000-0000-0000-00000000000f",
+                    "us-east-1:00000000-0000-0000-0000-00000000000e",
+                    "us-east-1:00000000-0000-0000-0000-00000000000a",
+                    "us-east-1:00000000-0000-0000-0000-00000000000b",
+                ],
+            ),
+            (
+                "region",
+                Some(|f, v| f.region = Some(v)),
+                env_vars::AWS_REGION,
+                ["eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1"],
+                ["eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1"],
+            ),
+            (
+                "username",
+                Some(|f, v| f.username = Some(v)),
+                env_vars::COGNITO_USERNAME,
+                ["fay", "eve", "oz", ""],
+                ["fay", "eve", "oz", ""],
+            ),
+            (
+                "auth_flow",
+                Some(|f, v| f.auth_flow = Some(v)),
+                env_vars::COGNITO_AUTH_FLOW,
+                ["srp", "password", "srp", ""],
+                ["srp", "password", "srp", ""],
+            ),
+            (
+                "duration",
+                Some(|f, v| f.duration = Some(v)),
+                env_vars::COGNITO_DURATION,
+                ["2h", "90m", "3600", ""],
+                ["7200", "5400", "3600", ""],
+            ),
+            (
+                "role_arn",
+                Some(|f, v| f.role_arn = Some(v)),
+                env_vars::COGNITO_ROLE_ARN,
+                [
+                    "arn:aws:iam::111111111111:role/F",
+                    "arn:aws:iam::111111111111:role/E",
+                    "arn:aws:iam::111111111111:role/O",
+                    "",
+                ],
+                [
+                    "arn:aws:iam::111111111111:role/F",
+                    "arn:aws:iam::111111111111:role/E",
+                    "arn:aws:iam::111111111111:role/O",
+                    "",
+                ],
+            ),
+            (
+                "client_secret",
+                None,
+                env_vars::COGNITO_CLIENT_SECRET,
+                ["", "es", "os", "ps"],
+                ["", "es", "os", "ps"],
+            ),
+            (
+                "mfa_process",
+                None,
+                env_vars::COGNITO_MFA_PROCESS,
+                ["", "echo e", "echo o", ""],
+                ["", "echo e", "echo o", ""],
+            ),
+            (
+                "hosted_ui_domain",
+                None,
+                env_vars::COGNITO_HOSTED_UI_DOMAIN,
+                ["", "e.example.com", "https://o.example.com/", ""],
+                ["", "https://e.example.com", "https://o.example.com", ""],
+            ),
+            (
+                "redirect_uri",
+                None,
+                env_vars::COGNITO_REDIRECT_URI,
+                ["", "http://localhost:1/e", "http://127.0.0.1:2/o", ""],
+                ["", "http://localhost:1/e", "http://127.0.0.1:2/o", ""],
+            ),
+        ];
+        for (name, set_flag, var, values, typed) in cases {
+            let python_key = matches!(
+                name,
+                "user_pool_id" | "client_id" | "client_secret" | "identity_pool_id" | "region"
+            );
+            // Peel the layers off one at a time, top first: each time the next one shows.
+            let layers = ["flag", "env", "config_file", "python_tool_file"];
+            for top in 0..4 {
+                if values[top].is_empty()
+                    || (top == 3 && !python_key)
+                    || (top == 0 && set_flag.is_none())
+                {
+                    continue;
+                }
+                let mut flags = Flags::default();
+                if top == 0 {
+                    set_flag.unwrap()(&mut flags, values[0].to_owned());
+                }
+                let env: Vec<(&str, &str)> = if top <= 1 && !values[1].is_empty() {
+                    vec![(var, values[1])]
+                } else {
+                    vec![]
+                };
+                let ours = if top <= 2 && !values[2].is_empty() {
+                    format!("[dev]\n{name} = {}\n", values[2])
+                } else {
+                    String::new()
+                };
+                let python = (python_key && !values[3].is_empty())
+                    .then(|| format!("{{\"{name}\": \"{}\"}}", values[3]));
+                let s = Settings::from_layers(
+                    profile("dev"),
+                    &flags,
+                    &Vars(&env),
+                    &stored(&ours, python.as_deref()),
+                );
+                assert!(s.invalid.is_empty(), "{name}: {:?}", s.invalid);
+                assert_eq!(
+                    shown(&s, name),
+                    Some((typed[top].to_owned(), layers[top])),
+                    "{name} from layer {top}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn defaults_fill_what_no_layer_sets() {
+        let s = Settings::from_layers(
+            profile("dev"),
+            &Flags::default(),
+            &Vars(&[]),
+            &stored(
+                "[dev]\nuser_pool_id = eu-central-1_X\n[other]\nregion = us-west-2\n",
+                None,
+            ),
+        );
+        assert_eq!(
+            shown(&s, "region"),
+            Some(("eu-central-1".into(), "default"))
+        );
+        assert_eq!(
+            shown(&s, "redirect_uri"),
+            Some((DEFAULT_REDIRECT_URI.into(), "default"))
+        );
+        assert_eq!(s.auth_flow(), AuthFlow::Password);
+        assert_eq!(s.duration_secs(), None);
+        assert!(s.client_id.is_none());
+        // The second region variable is read when the first is unset.
+        let s = Settings::from_layers(
+            profile("dev"),
+            &Flags::default(),
+            &Vars(&[(env_vars::AWS_DEFAULT_REGION, "ap-south-1")]),
+            &stored("", None),
+        );
+        assert_eq!(shown(&s, "region"), Some(("ap-south-1".into(), "env")));
+        assert_eq!(
+            resolve_profile_in(None, &Vars(&[])).unwrap().value,
+            "default"
+        );
+        assert_eq!(
+            resolve_profile_in(None, &Vars(&[(env_vars::AWS_PROFILE, "p")]))
+                .unwrap()
+                .value,
+            "p"
+        );
+        assert_eq!(
+            resolve_profile_in(Some("f"), &Vars(&[(env_vars::AWS_PROFILE, "p")]))
+                .unwrap()
+                .value,
+            "f"
+        );
+    }
+
+    #[test]
+    fn a_bad_value_is_listed_not_used_and_fails_only_who_needs_it() {
+        let s = Settings::from_layers(
+            profile("dev"),
+            &Flags::default(),
+            &Vars(&[]),
+            &stored(
+                "[dev]\nauth_flow = sideways\nuser_pool_id = not-a-pool\nclient_id = c1\nduration = 13h\n",
+                None,
+            ),
+        );
+        let names: Vec<&str> = s.invalid.iter().map(|i| i.name).collect();
+        assert_eq!(names, ["user_pool_id", "auth_flow", "duration"]);
+        assert!(s.auth_flow.is_none() && s.duration.is_none() && s.user_pool_id.is_none());
+        assert_eq!(s.client_id().unwrap(), "c1");
+        let err = s.user_pool_id().unwrap_err().to_string();
+        assert!(err.contains("not-a-pool") && err.contains("/ours"), "{err}");
+        assert!(matches!(s.check(), Err(Error::InvalidValue { .. })));
+        // A bad flag is not replaced by a good stored value: the user asked for it.
+        let flags = Flags {
+            auth_flow: Some("fast".into()),
+            ..Flags::default()
+        };
+        let s = Settings::from_layers(
+            profile("dev"),
+            &flags,
+            &Vars(&[]),
+            &stored("[dev]\nauth_flow = srp\n", None),
+        );
+        assert!(s.auth_flow.is_none());
+        assert_eq!(s.invalid[0].source, Source::Flag("--auth-flow"));
     }
 
     #[test]

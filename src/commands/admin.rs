@@ -30,10 +30,7 @@ pub fn run(command: AdminCommand) -> Result<ExitCode> {
                 ..Flags::default()
             })?;
             let pool = settings.identity_pool_id()?.to_owned();
-            let duration = settings
-                .duration
-                .as_ref()
-                .and_then(|d| settings::parse_duration(&d.value));
+            let duration = settings.duration_secs();
             let region = crate::identity::identity_pool_region(&pool).to_owned();
             let report = sdk::block_on(async {
                 Admin::connect(&region)

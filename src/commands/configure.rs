@@ -15,8 +15,9 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         ..Flags::default()
     };
     // Resolve only the profile name and the file first: what is stored must not be mixed with
-    // values that come from the environment.
-    let current = Settings::resolve(&flags)?;
+    // values that come from the environment. A stored value with the wrong shape must not
+    // stop the configure that replaces it.
+    let current = Settings::resolve_lenient(&flags)?;
     let profile = current.profile.value.clone();
     let path = current.config_path.clone();
     let stored = |s: &Option<settings::Setting>| {
@@ -147,6 +148,18 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
     if !changes.is_empty() {
         settings::save_profile(&path, &profile, &changes)?;
         eprintln!("Saved profile `{profile}` in {}.", path.display());
+    }
+    for bad in &current.invalid {
+        let replaced = changes.iter().any(|(k, _)| *k == bad.name);
+        if !replaced && matches!(bad.source, settings::Source::ConfigFile(_)) {
+            eprintln!(
+                "warning: the saved {} `{}` is not valid (expected {}): fix it with `cognito-auth configure --profile {profile} --{}`",
+                bad.name,
+                bad.value,
+                bad.expected,
+                bad.name.replace('_', "-")
+            );
+        }
     }
     if args.credential_process {
         use_credential_process(&profile, args.force)?;

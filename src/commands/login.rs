@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, Tokens, jwt};
+use crate::auth::{self, AppClient, MfaKind, NewPassword, Prompt, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, CachedCredentials, Session, SessionLock};
 use crate::cli::LoginArgs;
@@ -13,7 +13,7 @@ use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::hosted_ui::callback::{self, Outcome};
-use crate::hosted_ui::{self, Authorize, HostedUi, Loopback, Pkce, browser};
+use crate::hosted_ui::{self, Authorize, HostedUi, Pkce, browser};
 use crate::identity::{self, Exchange, RoleChoice};
 use crate::keystore;
 use crate::sdk;
@@ -139,10 +139,7 @@ fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
             "the profile's settings changed since the last sign-in",
         ));
     }
-    let wanted_duration = settings
-        .duration
-        .as_ref()
-        .and_then(|d| crate::settings::parse_duration(&d.value));
+    let wanted_duration = settings.duration_secs();
     if wanted_duration.is_some_and(|d| cached.role.duration != Some(d))
         || differs(
             &settings.role_arn,
@@ -178,10 +175,7 @@ pub fn sign_in(
 ) -> Result<Session> {
     let profile = settings.profile.value.as_str();
     let app = app_client(settings)?;
-    let flow = match settings.auth_flow.as_ref().map(|s| s.value.as_str()) {
-        Some("srp") => AuthFlow::Srp,
-        _ => AuthFlow::Password,
-    };
+    let flow = settings.auth_flow();
     settings.identity_pool_id()?; // before the password goes anywhere
     let tokens = sdk::block_on(async {
         let idp = sdk::user_pools(app.region());
@@ -217,12 +211,8 @@ pub fn browser_sign_in(
     let base = settings.hosted_ui_domain()?.to_owned();
     let app = app_client(settings)?;
     settings.identity_pool_id()?;
-    let redirect_uri = settings.redirect_uri.value.clone();
-    let target = Loopback::parse(&redirect_uri).map_err(|expected| Error::InvalidValue {
-        what: "redirect URI".into(),
-        value: redirect_uri.clone(),
-        expected,
-    })?;
+    let target = settings.redirect_uri.value.clone();
+    let redirect_uri = target.uri.clone();
     let ui = HostedUi::for_app(&base, &app);
     let pkce = Pkce::new()?;
     let state = hosted_ui::random_token(24)?;
@@ -439,10 +429,7 @@ fn finish(
 /// for the basic flow without a role, the token's preferred role; and with several roles on
 /// offer, none chosen and a terminal, the user's pick (the enhanced flow's CustomRoleArn).
 fn choose_role(settings: &Settings, claims: &jwt::IdClaims, tty: bool) -> Result<RoleChoice> {
-    let duration = settings
-        .duration
-        .as_ref()
-        .and_then(|d| crate::settings::parse_duration(&d.value));
+    let duration = settings.duration_secs();
     let mut role_arn = settings.role_arn.as_ref().map(|r| r.value.clone());
     if role_arn.is_none() && duration.is_some() {
         role_arn = claims

@@ -54,7 +54,7 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             let redirect_uri = settings
                 .as_ref()
                 .map_or(crate::settings::DEFAULT_REDIRECT_URI, |s| {
-                    s.redirect_uri.value.as_str()
+                    s.redirect_uri.value.uri.as_str()
                 });
             browser_logout = Some(ui.logout_url(redirect_uri));
         }

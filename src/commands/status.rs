@@ -1,6 +1,7 @@
 //! `cognito-auth status`: the resolved settings with their sources, the last sign-in, and the
 //! profile's credentials. Exit 0 when they are live, 1 when there are none or they expired.
 
+use crate::auth::AuthFlow;
 use crate::awsfiles::AwsFiles;
 use crate::cache;
 use crate::cli::StatusArgs;
@@ -11,39 +12,81 @@ use crate::settings::{Flags, Setting, Settings};
 
 /// Prints the report; returns whether the profile holds live credentials.
 pub fn run(args: StatusArgs) -> Result<bool> {
-    let settings = Settings::resolve(&Flags {
+    // A value with the wrong shape is shown, not fatal: status is how the user finds it.
+    let settings = Settings::resolve_lenient(&Flags {
         profile: args.profile.profile.clone(),
         ..Flags::default()
     })?;
     let profile = settings.profile.value.clone();
-    let view_of = |name, s: &Option<Setting>| SettingView {
-        name,
-        value: s.as_ref().map(|s| s.value.clone()),
-        source: s.as_ref().map(|s| s.source.kind()),
-        from: s.as_ref().map(|s| s.source.to_string()),
-    };
     let secret = settings.client_secret.as_ref().map(|s| Setting {
         value: "set".to_owned(),
         source: s.source.clone(),
     });
-    let mut settings_view = vec![
-        view_of("user_pool_id", &settings.user_pool_id),
-        view_of("client_id", &settings.client_id),
-        view_of("client_secret", &secret),
-        view_of("identity_pool_id", &settings.identity_pool_id),
-        view_of("region", &settings.region),
-        view_of("username", &settings.username),
-        SettingView {
-            name: "profile",
-            value: Some(profile.clone()),
-            source: Some(settings.profile.source.kind()),
-            from: Some(settings.profile.source.to_string()),
-        },
+    let flow = settings.auth_flow.as_ref().map(|s| Setting {
+        value: match s.value {
+            AuthFlow::Password => "password",
+            AuthFlow::Srp => "srp",
+        }
+        .to_owned(),
+        source: s.source.clone(),
+    });
+    let duration = settings.duration.as_ref().map(|s| Setting {
+        value: format!("{} s", s.value),
+        source: s.source.clone(),
+    });
+    let mut rows = vec![
+        ("user_pool_id", settings.user_pool_id.clone()),
+        ("client_id", settings.client_id.clone()),
+        ("client_secret", secret),
+        ("identity_pool_id", settings.identity_pool_id.clone()),
+        ("region", settings.region.clone()),
+        ("username", settings.username.clone()),
+        ("profile", Some(settings.profile.clone())),
     ];
+    // Settings most profiles leave alone are shown only when set.
+    let optional = [
+        ("auth_flow", flow),
+        ("duration", duration),
+        ("role_arn", settings.role_arn.clone()),
+    ];
+    rows.extend(optional.into_iter().filter(|(_, s)| s.is_some()));
     if settings.hosted_ui_domain.is_some() {
-        let redirect = Some(settings.redirect_uri.clone());
-        settings_view.push(view_of("hosted_ui_domain", &settings.hosted_ui_domain));
-        settings_view.push(view_of("redirect_uri", &redirect));
+        let r = &settings.redirect_uri;
+        rows.push(("hosted_ui_domain", settings.hosted_ui_domain.clone()));
+        rows.push((
+            "redirect_uri",
+            Some(Setting {
+                value: r.value.uri.clone(),
+                source: r.source.clone(),
+            }),
+        ));
+    }
+    let mut settings_view: Vec<SettingView> = rows
+        .into_iter()
+        .map(|(name, s)| SettingView {
+            name,
+            value: s.as_ref().map(|s| s.value.clone()),
+            source: s.as_ref().map(|s| s.source.kind()),
+            from: s.as_ref().map(|s| s.source.to_string()),
+            problem: None,
+        })
+        .collect();
+    for bad in &settings.invalid {
+        let view = SettingView {
+            name: bad.name,
+            value: Some(bad.value.clone()),
+            source: Some(bad.source.kind()),
+            from: Some(bad.source.to_string()),
+            problem: Some(format!("expected {}", bad.expected)),
+        };
+        match settings_view.iter_mut().find(|v| v.name == bad.name) {
+            Some(slot) => *slot = view,
+            None => settings_view.push(view),
+        }
+        eprintln!(
+            "warning: {} `{}` (from {}) is not used: expected {}",
+            bad.name, bad.value, bad.source, bad.expected
+        );
     }
 
     let files = AwsFiles::locate()?;

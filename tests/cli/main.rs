@@ -1,6 +1,7 @@
 //! End-to-end tests of the real binary against moto server on 127.0.0.1.
 
 mod admin;
+mod bad_settings;
 mod browser;
 mod configure;
 mod files;
