@@ -158,25 +158,14 @@ pub async fn wait(
     const MAX_READING: usize = 16;
     let mut reading: JoinSet<Option<Incoming>> = JoinSet::new();
     loop {
-        let event = tokio::time::timeout_at(
-            deadline,
-            poll_fn(|cx| {
-                if let Poll::Ready(Some(done)) = reading.poll_join_next(cx) {
-                    return Poll::Ready(Event::Read(done.ok().flatten()));
-                }
-                if let Some(Poll::Ready(line)) = pasted.as_mut().map(|rx| rx.poll_recv(cx)) {
-                    return Poll::Ready(Event::Pasted(line));
-                }
-                for listener in &listeners {
-                    if let Poll::Ready(accepted) = listener.poll_accept(cx) {
-                        return Poll::Ready(Event::Accepted(accepted.map(|(s, _)| s)));
-                    }
-                }
-                Poll::Pending
-            }),
-        )
-        .await
-        .map_err(|_| timed_out(target, timeout))?;
+        let event = tokio::select! {
+            () = tokio::time::sleep_until(deadline) => return Err(timed_out(target, timeout)),
+            Some(done) = reading.join_next(), if !reading.is_empty() => {
+                Event::Read(done.ok().flatten())
+            }
+            line = next_line(&mut pasted) => Event::Pasted(line),
+            accepted = accept_any(&listeners) => Event::Accepted(accepted),
+        };
         let (verdict, stream) = match event {
             Event::Accepted(Ok(stream)) => {
                 // Each connection is read on its own, so a browser's idle pre-connection
@@ -284,6 +273,27 @@ pub async fn wait(
             }
         }
     }
+}
+
+/// The next pasted line (`None` once stdin closes); never ready when nothing can be pasted.
+async fn next_line(pasted: &mut Option<UnboundedReceiver<String>>) -> Option<String> {
+    match pasted {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// The next connection on any of the listeners (one per address family).
+async fn accept_any(listeners: &[TcpListener]) -> std::io::Result<TcpStream> {
+    poll_fn(|cx| {
+        for listener in listeners {
+            if let Poll::Ready(accepted) = listener.poll_accept(cx) {
+                return Poll::Ready(accepted.map(|(s, _)| s));
+            }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 /// What a callback's query says about this attempt.
