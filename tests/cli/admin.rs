@@ -219,9 +219,9 @@ fn read_role(role: &str, policy: &str) -> (String, i32, String) {
             .await
             .unwrap();
         (
-            cognito_auth::admin::url_decode(r.assume_role_policy_document().unwrap()),
+            cognito_auth::percent::decode(r.assume_role_policy_document().unwrap()),
             r.max_session_duration().unwrap(),
-            cognito_auth::admin::url_decode(p.policy_document()),
+            cognito_auth::percent::decode(p.policy_document()),
         )
     })
 }
