@@ -375,12 +375,13 @@ impl Run<'_> {
     }
 }
 
-/// A password that meets the seeds' policy: upper, lower, digits, 8+ characters.
+/// A password that meets the seeds' policy (upper, lower, digits, 8+ characters) and Cognito's
+/// default one, which also wants a symbol: a pool that bootstrap finds may have either.
 fn random_password() -> Result<String> {
     let mut bytes = [0u8; 12];
     getrandom::fill(&mut bytes).map_err(|e| Error::Usage(format!("no randomness: {e}")))?;
     let body: String = bytes.iter().map(|b| (b'a' + b % 26) as char).collect();
-    Ok(format!("Test{body}{}", u32::from(bytes[0]) % 90 + 10))
+    Ok(format!("Test{body}{}!", u32::from(bytes[0]) % 90 + 10))
 }
 
 #[cfg(test)]
@@ -388,11 +389,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn random_passwords_meet_the_seed_policy() {
+    fn random_passwords_meet_the_seed_and_default_policies() {
         let p = random_password().unwrap();
         assert!(p.len() >= 8);
         assert!(p.chars().any(|c| c.is_ascii_uppercase()));
         assert!(p.chars().any(|c| c.is_ascii_lowercase()));
         assert!(p.chars().any(|c| c.is_ascii_digit()));
+        assert!(p.chars().any(|c| c.is_ascii_punctuation()));
     }
 }
