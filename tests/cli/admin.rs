@@ -387,20 +387,34 @@ impl PagingProxy {
     }
 }
 
-/// The requests of `op`, checked to be one walk through the pages: the first sends no token,
-/// each later one the token the one before returned.
-fn pages<'a>(listed: &'a [Listed], op: &str) -> Vec<&'a Listed> {
-    let walk: Vec<&Listed> = listed.iter().filter(|l| l.op == op).collect();
-    assert!(!walk.is_empty(), "no {op}");
-    assert_eq!(walk[0].token, None, "{op}: {walk:?}");
-    for pair in walk.windows(2) {
-        assert!(
-            pair[0].next.is_some(),
-            "{op} asked past the last page: {walk:?}"
-        );
-        assert_eq!(pair[1].token, pair[0].next, "{op} lost its place: {walk:?}");
+/// The requests of `op`, split into walks through the pages (each starts with no token), each
+/// checked: every later request sends the token the one before returned.
+fn walks<'a>(listed: &'a [Listed], op: &str) -> Vec<Vec<&'a Listed>> {
+    let mut walks: Vec<Vec<&Listed>> = Vec::new();
+    for l in listed.iter().filter(|l| l.op == op) {
+        match walks.last_mut() {
+            Some(walk) if l.token.is_some() => walk.push(l),
+            _ => walks.push(vec![l]),
+        }
     }
-    walk
+    for walk in &walks {
+        assert_eq!(walk[0].token, None, "{op}: {walk:?}");
+        for pair in walk.windows(2) {
+            assert!(
+                pair[0].next.is_some(),
+                "{op} asked past the last page: {walk:?}"
+            );
+            assert_eq!(pair[1].token, pair[0].next, "{op} lost its place: {walk:?}");
+        }
+    }
+    walks
+}
+
+/// The one walk through the pages of `op`.
+fn pages<'a>(listed: &'a [Listed], op: &str) -> Vec<&'a Listed> {
+    let mut walks = walks(listed, op);
+    assert_eq!(walks.len(), 1, "{op}: {walks:?}");
+    walks.pop().unwrap()
 }
 
 /// [`pages`], and the walk went past the first page.
@@ -558,16 +572,68 @@ fn bootstrap_finds_resources_past_the_first_page_and_makes_no_duplicates() {
     });
     assert_eq!((pools, clients, identity_pools), (1, 1, 1));
 
-    // role info reads every page of IAM's roles: both tiers' roles are found.
+    // apply-policy adds a second inline policy to the premium role.
+    let extra = sb.path("extra.json");
+    std::fs::write(
+        &extra,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let premium = format!("{name}-premium");
+    sb.cmd()
+        .args([
+            "admin",
+            "role",
+            "apply-policy",
+            "--role",
+            &premium,
+            "--name",
+            "extra",
+        ])
+        .arg("--file")
+        .arg(&extra)
+        .assert()
+        .success()
+        .stderr(format!(
+            "Attached {} to role {premium} as inline policy `extra`.\n",
+            extra.display()
+        ));
+    proxy.take();
+
+    // role info reads every page of IAM's roles and of the premium role's inline policies.
     sb.cmd()
         .args(["admin", "role", "info", "--profile", "alice"])
         .assert()
         .success()
-        .stdout(predicate::str::contains(format!(":role/{name}-premium\n")))
-        .stdout(predicate::str::contains(format!(":role/{name}-basic\n")));
-    let roles = proxy.take();
-    let walk = walk(&roles, "ListRoles");
-    assert_eq!(walk.last().unwrap().next, None, "every page is read");
-    let seen: Vec<_> = walk.iter().flat_map(|l| l.items.iter().flatten()).collect();
-    assert!(seen.contains(&&format!("{name}-premium")) && seen.contains(&&format!("{name}-basic")));
+        .stdout(predicate::str::contains(format!(":role/{premium}\n")))
+        .stdout(predicate::str::contains(format!(":role/{name}-basic\n")))
+        .stdout(predicate::str::contains(
+            r#"inline policy      extra: {"Statement":[{"Action":"s3:ListAllMyBuckets","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#,
+        ))
+        .stdout(predicate::str::contains("inline policy      premium-s3: "));
+    let listed = proxy.take();
+    let roles = walk(&listed, "ListRoles");
+    assert_eq!(roles.last().unwrap().next, None, "every page is read");
+    let seen: Vec<_> = roles
+        .iter()
+        .flat_map(|l| l.items.iter().flatten())
+        .collect();
+    assert!(seen.contains(&&premium) && seen.contains(&&format!("{name}-basic")));
+    // The premium role's two policies came one a page; the basic role's one in one page.
+    let mut policies: Vec<Vec<Vec<String>>> = walks(&listed, "ListRolePolicies")
+        .iter()
+        .map(|walk| {
+            walk.iter()
+                .map(|l| l.items.iter().flatten().cloned().collect())
+                .collect()
+        })
+        .collect();
+    policies.sort();
+    assert_eq!(
+        policies,
+        [
+            vec![vec!["basic-s3"]],
+            vec![vec!["premium-s3"], vec!["extra"]]
+        ]
+    );
 }

@@ -3,8 +3,9 @@ and records each of those listing requests, so a test can prove the client follo
 
 moto pages ListUserPools and ListUserPoolClients (MaxResults/NextToken) and IAM ListRoles
 (MaxItems/Marker) itself: this proxy only lowers the page size it is asked for to 1. moto
-returns every identity pool at once (it ignores MaxResults), so ListIdentityPools is paged
-here: the answer moto gives is cut into pages of one, the NextToken being the offset of the next.
+returns every identity pool and every inline policy name at once (it ignores MaxResults and
+MaxItems), so ListIdentityPools and ListRolePolicies are paged here: the answer moto gives is
+cut into pages of one, the NextToken / Marker being the offset of the next.
 
 Usage: paging_proxy.py UPSTREAM LOG. Prints its port, then serves until stdin closes. LOG gets
 one JSON line per listing request: {"op", "token" (sent, or null), "next" (returned, or null),
@@ -15,6 +16,7 @@ import json
 import sys
 import threading
 import urllib.parse
+import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 UPSTREAM = urllib.parse.urlsplit(sys.argv[1])
@@ -99,6 +101,24 @@ class Proxy(BaseHTTPRequestHandler):
             names = [part.split("</RoleName>", 1)[0] for part in text.split("<RoleName>")[1:]]
             record("ListRoles", form.get("Marker", [None])[0], marker, names)
             return self.answer(status, ctype, data)
+        if form.get("Action") == ["ListRolePolicies"]:
+            status, ctype, data = self.forward(body)
+            if status != 200:
+                return self.answer(status, ctype, data)
+            names = [e.text for e in ET.fromstring(data).iter() if e.tag.endswith("member")]
+            start = int(form.get("Marker", ["0"])[0])
+            page = names[start : start + 1]
+            marker = str(start + 1) if start + 1 < len(names) else None
+            record("ListRolePolicies", form.get("Marker", [None])[0], marker, page)
+            members = "".join(f"<member>{n}</member>" for n in page)
+            more = f"<IsTruncated>true</IsTruncated><Marker>{marker}</Marker>" if marker else "<IsTruncated>false</IsTruncated>"
+            xml = (
+                '<ListRolePoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/">'
+                f"<ListRolePoliciesResult><PolicyNames>{members}</PolicyNames>{more}"
+                "</ListRolePoliciesResult><ResponseMetadata><RequestId>paged</RequestId>"
+                "</ResponseMetadata></ListRolePoliciesResponse>"
+            )
+            return self.answer(200, "text/xml", xml.encode())
         self.answer(*self.forward(body))
 
 
