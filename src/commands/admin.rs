@@ -1,6 +1,5 @@
 //! `cognito-auth admin`: bootstrap the stack, print policies, inspect and change roles.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use crate::admin::policy::{self, Template};
@@ -24,69 +23,63 @@ pub fn run(command: AdminCommand) -> Result<ExitCode> {
             identity_pool_id,
             profile,
             json,
-        }) => role_info(profile.profile, identity_pool_id, json),
+        }) => {
+            let settings = Settings::resolve(&Flags {
+                profile: profile.profile,
+                identity_pool_id,
+                ..Flags::default()
+            })?;
+            let pool = settings.identity_pool_id()?.to_owned();
+            let duration = settings
+                .duration
+                .as_ref()
+                .and_then(|d| settings::parse_duration(&d.value));
+            let region = crate::identity::identity_pool_region(&pool).to_owned();
+            let report = sdk::block_on(async {
+                Admin::connect(&region)
+                    .await?
+                    .role_info(&pool, duration)
+                    .await
+            })?;
+            output::stdout(&if json {
+                serde_json::to_string_pretty(&report).expect("serializes") + "\n"
+            } else {
+                role_text(&report)
+            })?;
+            let clean = report.roles.iter().all(|r| r.problems.is_empty());
+            Ok(if clean {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_FAILURE)
+            })
+        }
         AdminCommand::Role(RoleCommand::ApplyPolicy {
             role,
             name,
             file,
             region,
-        }) => apply_policy(&role, &name, &file, region),
+        }) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
+            policy::validate(&text).map_err(|e| match e {
+                Error::Usage(m) => {
+                    Error::Usage(format!("{}: {m}; nothing was sent", file.display()))
+                }
+                other => other,
+            })?;
+            let region = admin_region(region);
+            sdk::block_on(async {
+                Admin::connect(&region)
+                    .await?
+                    .apply_policy(&role, &name, &text)
+                    .await
+            })?;
+            eprintln!(
+                "Attached {} to role {role} as inline policy `{name}`.",
+                file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
-}
-
-fn role_info(
-    profile: Option<String>,
-    identity_pool_id: Option<String>,
-    json: bool,
-) -> Result<ExitCode> {
-    let settings = Settings::resolve(&Flags {
-        profile,
-        identity_pool_id,
-        ..Flags::default()
-    })?;
-    let pool = settings.identity_pool_id()?.to_owned();
-    let duration = settings
-        .duration
-        .as_ref()
-        .and_then(|d| settings::parse_duration(&d.value));
-    let region = crate::identity::identity_pool_region(&pool).to_owned();
-    let report = sdk::block_on(async {
-        Admin::connect(&region)
-            .await?
-            .role_info(&pool, duration)
-            .await
-    })?;
-    output::stdout(&if json {
-        serde_json::to_string_pretty(&report).expect("serializes") + "\n"
-    } else {
-        role_text(&report)
-    })?;
-    let clean = report.roles.iter().all(|r| r.problems.is_empty());
-    Ok(if clean {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_FAILURE)
-    })
-}
-
-fn apply_policy(role: &str, name: &str, file: &Path, region: Option<String>) -> Result<ExitCode> {
-    let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-    policy::validate(&text).map_err(|e| match e {
-        Error::Usage(m) => Error::Usage(format!("{}: {m}; nothing was sent", file.display())),
-        other => other,
-    })?;
-    let region = admin_region(region);
-    sdk::block_on(async {
-        Admin::connect(&region)
-            .await?
-            .apply_policy(role, name, &text)
-            .await
-    })?;
-    eprintln!(
-        "Attached {} to role {role} as inline policy `{name}`.",
-        file.display()
-    );
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The region of admin calls: the flag, else the AWS variables, else us-east-1.
