@@ -437,8 +437,9 @@ fn bootstrap_finds_resources_past_the_first_page_and_makes_no_duplicates() {
     let name = format!("pg-{}", std::process::id());
     let identity_name = name.replace('-', "_");
     // Decoys listed before each resource, so none of ours is on the first page: a user pool
-    // before ours (which exists already), a client before the one bootstrap will make in it,
-    // an identity pool before the one bootstrap will make.
+    // before ours (which exists already, with Cognito's default password policy: the test
+    // users' passwords must meet it), a client before the one bootstrap will make in it, an
+    // identity pool before the one bootstrap will make.
     let pool_id = block_on(async {
         let config = moto_config().await;
         let idp = idp::Client::new(&config);
