@@ -16,6 +16,7 @@ pub mod hosted_ui;
 pub mod identity;
 pub mod keystore;
 pub mod output;
+pub mod percent;
 pub mod sdk;
 pub mod secret;
 pub mod session;

@@ -146,13 +146,9 @@ fn bootstrap(args: BootstrapArgs) -> Result<ExitCode> {
         ),
     ];
     settings::save_profile(&config, &profile, &changes)?;
-    outcome.steps.push(admin::Step {
-        resource: "profile",
-        name: profile.clone(),
-        id: None,
-        status: Status::Updated,
-        detail: Some(format!("written to {}", config.display())),
-    });
+    let mut written = admin::Step::new("profile", profile.clone(), Status::Updated);
+    written.with_detail(format!("written to {}", config.display()));
+    outcome.steps.push(written);
 
     if args.json {
         let mut json = serde_json::to_value(&outcome).expect("serializes");

@@ -219,9 +219,9 @@ fn read_role(role: &str, policy: &str) -> (String, i32, String) {
             .await
             .unwrap();
         (
-            cognito_auth::admin::url_decode(r.assume_role_policy_document().unwrap()),
+            cognito_auth::percent::decode(r.assume_role_policy_document().unwrap()),
             r.max_session_duration().unwrap(),
-            cognito_auth::admin::url_decode(p.policy_document()),
+            cognito_auth::percent::decode(p.policy_document()),
         )
     })
 }
@@ -334,4 +334,307 @@ fn a_denied_call_names_the_action() {
         .code(1)
         .stderr("error: cognito-idp:ListUserPools failed: AccessDeniedException: User: arn:aws:iam::123456789012:user/dev is not authorized\nhint: the admin credentials need permission for cognito-idp:ListUserPools\n");
     assert!(!sb.our_config().exists());
+}
+
+/// The SDK configuration of the test's own admin calls, straight to moto.
+async fn moto_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"))
+        .endpoint_url(&moto().endpoint)
+        .credentials_provider(aws_sdk_iam::config::Credentials::new(
+            "a", "a", None, None, "t",
+        ))
+        .load()
+        .await
+}
+
+/// `tests/support/paging_proxy.py` in front of moto: every listing bootstrap and role info read
+/// comes in pages of one, and each listing request is logged.
+struct PagingProxy {
+    server: Emulator,
+    log: std::path::PathBuf,
+}
+
+/// One listing request the proxy answered.
+#[derive(Debug, serde::Deserialize)]
+struct Listed {
+    op: String,
+    token: Option<String>,
+    next: Option<String>,
+    items: Vec<Option<String>>,
+}
+
+impl PagingProxy {
+    fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("listings.jsonl");
+        let server = start_emulator(
+            "paging_proxy.py",
+            &[moto().endpoint.as_ref(), log.as_os_str()],
+            &[],
+            dir,
+        );
+        Self { server, log }
+    }
+
+    /// The listing requests logged so far, then an empty log.
+    fn take(&self) -> Vec<Listed> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        std::fs::write(&self.log, "").unwrap();
+        text.lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+}
+
+/// The requests of `op`, split into walks through the pages (each starts with no token), each
+/// checked: every later request sends the token the one before returned.
+fn walks<'a>(listed: &'a [Listed], op: &str) -> Vec<Vec<&'a Listed>> {
+    let mut walks: Vec<Vec<&Listed>> = Vec::new();
+    for l in listed.iter().filter(|l| l.op == op) {
+        match walks.last_mut() {
+            Some(walk) if l.token.is_some() => walk.push(l),
+            _ => walks.push(vec![l]),
+        }
+    }
+    for walk in &walks {
+        assert_eq!(walk[0].token, None, "{op}: {walk:?}");
+        for pair in walk.windows(2) {
+            assert!(
+                pair[0].next.is_some(),
+                "{op} asked past the last page: {walk:?}"
+            );
+            assert_eq!(pair[1].token, pair[0].next, "{op} lost its place: {walk:?}");
+        }
+    }
+    walks
+}
+
+/// The one walk through the pages of `op`.
+fn pages<'a>(listed: &'a [Listed], op: &str) -> Vec<&'a Listed> {
+    let mut walks = walks(listed, op);
+    assert_eq!(walks.len(), 1, "{op}: {walks:?}");
+    walks.pop().unwrap()
+}
+
+/// [`pages`], and the walk went past the first page.
+fn walk<'a>(listed: &'a [Listed], op: &str) -> Vec<&'a Listed> {
+    let walk = pages(listed, op);
+    assert!(walk.len() >= 2, "{op} read one page only: {walk:?}");
+    walk
+}
+
+/// Whether `name` came back on the last page of the walk (where a search for it must stop).
+fn found_last(walk: &[&Listed], name: &str) -> bool {
+    walk.last()
+        .is_some_and(|l| l.items.iter().any(|i| i.as_deref() == Some(name)))
+}
+
+#[test]
+fn bootstrap_finds_resources_past_the_first_page_and_makes_no_duplicates() {
+    use aws_sdk_cognitoidentity as identity;
+    use aws_sdk_cognitoidentityprovider as idp;
+    let name = format!("pg-{}", std::process::id());
+    let identity_name = name.replace('-', "_");
+    // Decoys listed before each resource, so none of ours is on the first page: a user pool
+    // before ours (which exists already, with Cognito's default password policy: the test
+    // users' passwords must meet it), a client before the one bootstrap will make in it, an
+    // identity pool before the one bootstrap will make.
+    let pool_id = block_on(async {
+        let config = moto_config().await;
+        let idp = idp::Client::new(&config);
+        let cognito = identity::Client::new(&config);
+        idp.create_user_pool()
+            .pool_name(format!("{name}-decoy"))
+            .send()
+            .await
+            .unwrap();
+        let pool = idp
+            .create_user_pool()
+            .pool_name(&name)
+            .send()
+            .await
+            .unwrap()
+            .user_pool
+            .unwrap()
+            .id
+            .unwrap();
+        idp.create_user_pool_client()
+            .user_pool_id(&pool)
+            .client_name(format!("{name}-decoy"))
+            .send()
+            .await
+            .unwrap();
+        cognito
+            .create_identity_pool()
+            .identity_pool_name(format!("{identity_name}_decoy"))
+            .allow_unauthenticated_identities(false)
+            .send()
+            .await
+            .unwrap();
+        pool
+    });
+
+    let proxy = PagingProxy::start();
+    let mut sb = admin_sandbox();
+    sb.endpoint = proxy.server.endpoint.clone();
+    let (code, first) = bootstrap(&sb, &name, "alice");
+    assert_eq!(code, 1, "moto has no role mappings: {first}");
+    assert_eq!(first["user_pool_id"], pool_id.as_str());
+    let steps = statuses(&first);
+    assert_eq!(steps[0], ("user pool".into(), "found".into()));
+    assert_eq!(steps[3], ("app client".into(), "created".into()));
+    assert_eq!(steps[4], ("identity pool".into(), "created".into()));
+    let listed = proxy.take();
+    assert!(found_last(&walk(&listed, "ListUserPools"), &name));
+    // Creating needs every page read first: the walks end where the listings end.
+    for op in ["ListUserPoolClients", "ListIdentityPools"] {
+        assert_eq!(pages(&listed, op).last().unwrap().next, None, "{op}");
+    }
+
+    // Again: each of ours is now past the first page, and found there.
+    let (_, second) = bootstrap(&sb, &name, "alice");
+    let listed = proxy.take();
+    let found: Vec<_> = statuses(&second)
+        .into_iter()
+        .filter(|(_, status)| status == "found")
+        .map(|(resource, _)| resource)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "user pool",
+            "group",
+            "group",
+            "app client",
+            "identity pool",
+            "role",
+            "inline policy",
+            "role",
+            "inline policy",
+            "test user",
+            "test user"
+        ]
+    );
+    assert_eq!(second["client_id"], first["client_id"]);
+    assert_eq!(second["identity_pool_id"], first["identity_pool_id"]);
+    let clients = walk(&listed, "ListUserPoolClients");
+    assert!(found_last(&clients, &format!("{name}-cli")));
+    assert!(found_last(
+        &walk(&listed, "ListIdentityPools"),
+        &identity_name
+    ));
+
+    // Exactly one of each, counted straight from moto over every page.
+    let (pools, clients, identity_pools) = block_on(async {
+        let config = moto_config().await;
+        let idp = idp::Client::new(&config);
+        let pools: Vec<_> = idp
+            .list_user_pools()
+            .max_results(60)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .unwrap();
+        let clients: Vec<_> = idp
+            .list_user_pool_clients()
+            .user_pool_id(&pool_id)
+            .max_results(60)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .unwrap();
+        let identity_pools = identity::Client::new(&config)
+            .list_identity_pools()
+            .max_results(60)
+            .send()
+            .await
+            .unwrap()
+            .identity_pools
+            .unwrap_or_default();
+        (
+            pools
+                .iter()
+                .filter(|p| p.name() == Some(name.as_str()))
+                .count(),
+            clients
+                .iter()
+                .filter(|c| c.client_name() == Some(format!("{name}-cli").as_str()))
+                .count(),
+            identity_pools
+                .iter()
+                .filter(|p| p.identity_pool_name() == Some(identity_name.as_str()))
+                .count(),
+        )
+    });
+    assert_eq!((pools, clients, identity_pools), (1, 1, 1));
+
+    // apply-policy adds a second inline policy to the premium role.
+    let extra = sb.path("extra.json");
+    std::fs::write(
+        &extra,
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    let premium = format!("{name}-premium");
+    sb.cmd()
+        .args([
+            "admin",
+            "role",
+            "apply-policy",
+            "--role",
+            &premium,
+            "--name",
+            "extra",
+        ])
+        .arg("--file")
+        .arg(&extra)
+        .assert()
+        .success()
+        .stderr(format!(
+            "Attached {} to role {premium} as inline policy `extra`.\n",
+            extra.display()
+        ));
+    proxy.take();
+
+    // role info reads every page of IAM's roles and of the premium role's inline policies.
+    sb.cmd()
+        .args(["admin", "role", "info", "--profile", "alice"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(":role/{premium}\n")))
+        .stdout(predicate::str::contains(format!(":role/{name}-basic\n")))
+        .stdout(predicate::str::contains(
+            r#"inline policy      extra: {"Statement":[{"Action":"s3:ListAllMyBuckets","Effect":"Allow","Resource":"*"}],"Version":"2012-10-17"}"#,
+        ))
+        .stdout(predicate::str::contains("inline policy      premium-s3: "));
+    let listed = proxy.take();
+    let roles = walk(&listed, "ListRoles");
+    assert_eq!(roles.last().unwrap().next, None, "every page is read");
+    let seen: Vec<_> = roles
+        .iter()
+        .flat_map(|l| l.items.iter().flatten())
+        .collect();
+    assert!(seen.contains(&&premium) && seen.contains(&&format!("{name}-basic")));
+    // The premium role's two policies came one a page; the basic role's one in one page.
+    let mut policies: Vec<Vec<Vec<String>>> = walks(&listed, "ListRolePolicies")
+        .iter()
+        .map(|walk| {
+            walk.iter()
+                .map(|l| l.items.iter().flatten().cloned().collect())
+                .collect()
+        })
+        .collect();
+    policies.sort();
+    assert_eq!(
+        policies,
+        [
+            vec![vec!["basic-s3"]],
+            vec![vec!["premium-s3"], vec!["extra"]]
+        ]
+    );
 }

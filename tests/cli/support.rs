@@ -878,24 +878,7 @@ pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
 pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, String>> {
     moto();
     let text = std::fs::read_to_string(RECORDING.get().unwrap()).unwrap_or_default();
-    let decode = |s: &str| {
-        let bytes = s.replace('+', " ").into_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                out.push(
-                    u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(), 16)
-                        .unwrap(),
-                );
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).unwrap()
-    };
+    let decode = |s: &str| cognito_auth::percent::decode_form(s).unwrap();
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|entry| {

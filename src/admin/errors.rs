@@ -1,0 +1,73 @@
+//! SDK errors of the admin calls, turned into ours: named by the IAM action that failed, told
+//! apart by the service's error code (never its message text).
+
+use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+
+use crate::error::Error;
+
+/// The hint for missing or unusable admin credentials.
+const CREDENTIALS_HINT: &str = "set AWS_PROFILE to a profile allowed to administer Cognito and IAM, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+
+/// The codes AWS services use for "these credentials may not do that" (or are not valid).
+const DENIED: [&str; 6] = [
+    "AccessDenied",
+    "AccessDeniedException",
+    "NotAuthorizedException",
+    "UnauthorizedOperation",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+];
+
+/// Whether the call was refused for want of permission.
+pub(crate) fn is_denied<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.code().is_some_and(|code| DENIED.contains(&code))
+}
+
+/// An SDK error in one line: the service's code and message, else the HTTP status.
+pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error + 'static>(
+    e: &SdkError<E, HttpResponse>,
+) -> String {
+    match (e.code(), e.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_owned(),
+        _ => match e.raw_response() {
+            Some(raw) => format!("HTTP {} without an AWS error", raw.status().as_u16()),
+            None => aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
+        },
+    }
+}
+
+/// No credentials at all for the admin calls.
+pub(crate) fn no_credentials() -> Error {
+    Error::Refused {
+        message: "no AWS credentials for the admin calls".into(),
+        hint: CREDENTIALS_HINT.into(),
+    }
+}
+
+/// The credential chain failed to produce credentials.
+pub(crate) fn credentials_failed(e: impl std::fmt::Display) -> Error {
+    Error::Refused {
+        message: format!("no AWS credentials for the admin calls: {e}"),
+        hint: CREDENTIALS_HINT.into(),
+    }
+}
+
+/// An admin call that failed, named by its IAM action.
+pub(crate) fn refused<E>(action: &'static str, e: SdkError<E, HttpResponse>) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let hint = if is_denied(&e) {
+        format!("the admin credentials need permission for {action}")
+    } else if matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) {
+        "check the network, the region, and any AWS_ENDPOINT_URL* variable".into()
+    } else {
+        format!("{action} is needed for this step")
+    };
+    Error::Refused {
+        message: format!("{action} failed: {}", describe(&e)),
+        hint,
+    }
+}
