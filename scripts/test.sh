@@ -7,4 +7,7 @@ cd "$(dirname "$0")/.."
 MOTO_PYTHON="$(scripts/install-moto.sh)"
 { read -r COGNITO_LOCAL_JS; read -r OIDC_PROVIDER_JS; } < <(scripts/install-node-emulators.sh)
 export MOTO_PYTHON COGNITO_LOCAL_JS OIDC_PROVIDER_JS
+# zsh and fish check their completion scripts; groff and man render the manual pages.
+scripts/install-debian.sh zsh fish groff-base man-db
+export COGNITO_AUTH_TEST_SHELLS=1
 cargo test --locked --all-targets "$@"

@@ -56,13 +56,43 @@ pub enum Command {
     )]
     Logout(LogoutArgs),
     /// Set up and inspect the Cognito stack (needs AWS admin credentials).
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  cognito-auth admin bootstrap --test-users\n  cognito-auth admin role info --json"
+    )]
     Admin(AdminCommand),
     /// Show the resolved settings, the last sign-in and the profile's credentials.
     #[command(
         after_help = "Exit status: 0 when the profile holds live credentials, 1 when it holds none or they expired.\n\nExamples:\n  cognito-auth status\n  cognito-auth status --profile dev --json"
     )]
     Status(StatusArgs),
+    /// Print the shell completion script for bash, zsh, fish, PowerShell or elvish.
+    #[command(
+        after_help = "Examples:\n  source <(cognito-auth completions bash)          # in ~/.bashrc\n  cognito-auth completions zsh > \"${fpath[1]}/_cognito-auth\"\n  cognito-auth completions fish > ~/.config/fish/completions/cognito-auth.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page as roff, or write one page per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  cognito-auth man | man -l -\n  cognito-auth man --dir /usr/local/share/man/man1"
+    )]
+    Man(ManArgs),
+    /// The profile names of our config file, one a line (for completion scripts).
+    #[command(name = "__profiles", hide = true)]
+    Profiles,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write cognito-auth.1 and one page per subcommand (cognito-auth-login.1, ...) here.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<std::path::PathBuf>,
 }
 
 /// The profile flag every command takes.

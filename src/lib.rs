@@ -41,6 +41,9 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Roles(args) => commands::roles::run(args)?,
         Command::Admin(command) => return commands::admin::run(command),
         Command::Logout(args) => commands::logout::run(args)?,
+        Command::Completions(args) => commands::completions::run(&args)?,
+        Command::Man(args) => commands::man::run(&args)?,
+        Command::Profiles => commands::completions::profiles()?,
         Command::Status(args) => {
             if !commands::status::run(args)? {
                 return Ok(ExitCode::from(EXIT_FAILURE));

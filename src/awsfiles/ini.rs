@@ -199,6 +199,14 @@ impl Ini {
         true
     }
 
+    /// The names of the file's sections, in file order.
+    pub fn section_names(&self) -> impl Iterator<Item = &str> {
+        self.kinds.iter().filter_map(|k| match k {
+            Kind::Section(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+
     /// Lines of the section body: from after its header to the next header.
     fn section_range(&self, name: &str) -> Option<(usize, usize)> {
         let header = self

@@ -1,12 +1,14 @@
 //! One module per subcommand: resolve settings, call the core, print.
 
 pub mod admin;
+pub mod completions;
 pub mod configure;
 pub mod credential_process;
 pub mod exec;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod roles;
 pub mod status;
 pub mod token;

@@ -3,6 +3,7 @@
 mod admin;
 mod bad_settings;
 mod browser;
+mod completions;
 mod configure;
 mod files;
 mod help;
