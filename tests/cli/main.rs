@@ -7,6 +7,7 @@ mod completions;
 mod configure;
 mod files;
 mod help;
+mod install;
 mod login;
 mod mfa;
 mod regressions;
