@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::awsfiles::store::{self, Locked};
+use crate::awsfiles::store::{self, Locked, Prepared};
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::identity::AwsCredentials;
@@ -83,7 +83,29 @@ pub struct Session {
     /// refreshed and revoked at that domain's OAuth endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_ui: Option<String>,
+    /// Access key ids this session put, or was about to put, into the credentials file's
+    /// section of the profile. Recorded before the file is written, so keys a killed process
+    /// left there are still recognised as ours (and replaced) by the next refresh.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile_keys: Vec<String>,
+    /// The last refresh that failed, so callers queued behind it reuse its error instead of
+    /// each trying (and waiting) again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_failure: Option<RefreshFailure>,
 }
+
+/// A refresh that failed: when, and what the caller was told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshFailure {
+    /// Milliseconds since the epoch.
+    pub at_ms: i64,
+    pub message: String,
+    /// Whether only a new sign-in will do (the refresh token was refused or is gone).
+    pub login_required: bool,
+}
+
+/// How many access key ids a session remembers as its own.
+const PROFILE_KEYS_KEPT: usize = 4;
 
 /// Tokens are treated as expired this many seconds early, so one handed out stays usable.
 pub const TOKEN_MARGIN: i64 = 120;
@@ -93,6 +115,26 @@ impl Session {
     pub fn tokens_live(&self, now: i64) -> bool {
         self.tokens_expire - now > TOKEN_MARGIN
     }
+
+    /// Records `key_id` as one we write (or are about to write) into the profile.
+    pub fn claim(&mut self, key_id: &str) {
+        self.profile_keys.retain(|k| k != key_id);
+        self.profile_keys.push(key_id.to_owned());
+        let extra = self.profile_keys.len().saturating_sub(PROFILE_KEYS_KEPT);
+        self.profile_keys.drain(..extra);
+    }
+
+    /// Whether keys with this id in the profile were written by us for this session.
+    pub fn owns(&self, key_id: &str) -> bool {
+        key_id == self.credentials.access_key_id || self.profile_keys.iter().any(|k| k == key_id)
+    }
+}
+
+/// Milliseconds since the epoch, for ordering a failure against a caller's wait.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// `COGNITO_AUTH_CACHE_DIR`, else `<cache dir>/cognito-auth`.
@@ -126,7 +168,6 @@ pub fn load(profile: &str) -> Result<Option<Session>> {
 #[derive(Debug)]
 pub struct SessionLock {
     lock: Locked,
-    path: PathBuf,
 }
 
 impl SessionLock {
@@ -135,7 +176,6 @@ impl SessionLock {
         let path = profile_file(profile, "json")?;
         Ok(Self {
             lock: Locked::acquire(&path)?,
-            path,
         })
     }
 
@@ -146,17 +186,18 @@ impl SessionLock {
 
     /// Replaces the session.
     pub fn save(&self, session: &Session) -> Result<()> {
+        self.prepare(session)?.commit()
+    }
+
+    /// Writes the session to a temp file, ready to replace the current one.
+    pub fn prepare(&self, session: &Session) -> Result<Prepared> {
         let text = serde_json::to_string_pretty(session).expect("a session serializes");
-        self.lock.write(&(text + "\n"))
+        self.lock.prepare(&(text + "\n"))
     }
 
     /// Removes the session file; whether there was one.
     pub fn delete(&self) -> Result<bool> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Error::io(&self.path, e)),
-        }
+        self.lock.remove()
     }
 }
 

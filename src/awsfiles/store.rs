@@ -2,14 +2,49 @@
 //! file in the same folder, `rename` over the original, mode 0600, folders we create 0700.
 //!
 //! [`Locked::write`] is the only way to write, and it needs the guard, so nothing can write a
-//! shared file without holding its lock (as uv's auth store does).
+//! shared file without holding its lock (as uv's auth store does). A write can also be split in
+//! two, [`Locked::prepare`] (temp file written and fsynced) and [`Prepared::commit`] (the
+//! rename), so a transaction can get every write ready before the first one lands.
+//!
+//! Temp files are named after their target (`.cognito-auth-<name>.XXXXXX`), so whoever holds a
+//! target's lock knows that every temp of that name is a leftover of a writer that is gone (a
+//! killed process) and removes it; another file's in-flight temp is never touched.
+//!
+//! Waiting for a lock is bounded by `COGNITO_AUTH_TIMEOUT` (10 s by default): a process stuck
+//! while holding it must not hold every caller queued behind it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use crate::env_vars;
 use crate::error::{Error, Result};
+
+/// The prefix of every temp file we create.
+pub const TEMP_PREFIX: &str = ".cognito-auth-";
+/// Random characters after a temp file's `<prefix><name>.`.
+const TEMP_RANDOM: usize = 6;
+/// How long a command waits for a lock (or the network) unless `COGNITO_AUTH_TIMEOUT` says.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `COGNITO_AUTH_TIMEOUT` in seconds, else [`DEFAULT_TIMEOUT`].
+pub fn timeout() -> Result<Duration> {
+    match env_vars::get(env_vars::COGNITO_AUTH_TIMEOUT) {
+        None => Ok(DEFAULT_TIMEOUT),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Duration::from_secs)
+            .ok_or(Error::InvalidValue {
+                what: format!("{} value", env_vars::COGNITO_AUTH_TIMEOUT),
+                value: v,
+                expected: "a whole number of seconds, more than 0",
+            }),
+    }
+}
 
 /// An exclusive lock on one file, held until dropped.
 #[derive(Debug)]
@@ -19,7 +54,8 @@ pub struct Locked {
 }
 
 impl Locked {
-    /// Locks `path` (waiting for other holders), creating its folder (0700) if needed.
+    /// Locks `path` (waiting for other holders up to [`timeout`]), creating its folder (0700)
+    /// if needed, and removes the temp files that killed writers of `path` left behind.
     ///
     /// A symlinked file is followed, so the link survives and its target is what gets replaced.
     pub fn acquire(path: &Path) -> Result<Self> {
@@ -36,8 +72,15 @@ impl Locked {
             .mode(0o600)
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
-        lock.lock().map_err(|e| Error::io(&lock_path, e))?;
-        Ok(Self { path, _lock: lock })
+        wait_for_lock(&lock, &lock_path, timeout()?)?;
+        let locked = Self { path, _lock: lock };
+        locked.sweep();
+        Ok(locked)
+    }
+
+    /// The locked file's path (a symlink resolved).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The file's current text ("" if it does not exist yet).
@@ -47,19 +90,111 @@ impl Locked {
 
     /// Replaces the file with `text` atomically, mode 0600.
     pub fn write(&self, text: &str) -> Result<()> {
+        self.prepare(text)?.commit()
+    }
+
+    /// Writes `text` to a temp file beside the target and fsyncs it; nothing visible changes
+    /// until [`Prepared::commit`]. Dropping the result removes the temp file.
+    pub fn prepare(&self, text: &str) -> Result<Prepared> {
         let dir = parent_of(&self.path);
         let err = |e| Error::io(&self.path, e);
         let mut tmp = tempfile::Builder::new()
-            .prefix(".cognito-auth-")
+            .prefix(&self.temp_prefix())
+            .rand_bytes(TEMP_RANDOM)
+            .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(dir)
             .map_err(err)?;
         tmp.write_all(text.as_bytes()).map_err(err)?;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
-        tmp.persist(&self.path).map_err(|e| err(e.error))?;
+        Ok(Prepared {
+            path: self.path.clone(),
+            tmp,
+        })
+    }
+
+    /// Removes the file (under the lock); whether there was one.
+    pub fn remove(&self) -> Result<bool> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&self.path, e)),
+        }
+    }
+
+    fn temp_prefix(&self) -> String {
+        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
+        format!("{TEMP_PREFIX}{name}.")
+    }
+
+    /// Removes temps of this target: with the lock held, no live writer of it has one open.
+    /// Best effort: a leftover that cannot be removed harms nothing but space.
+    fn sweep(&self) {
+        let prefix = self.temp_prefix();
+        let Ok(entries) = fs::read_dir(parent_of(&self.path)) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+                continue;
+            };
+            // Exactly the random part: `credentials.bak`'s temps (`bak.XXXXXX`) are not ours.
+            if rest.len() == TEMP_RANDOM && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// A temp file written and fsynced, waiting to replace its target. Only [`Locked::prepare`]
+/// makes one, so its target was locked; keep the [`Locked`] alive until it is committed.
+#[derive(Debug)]
+pub struct Prepared {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Prepared {
+    /// Renames the temp file over the target and fsyncs the folder.
+    pub fn commit(self) -> Result<()> {
+        let path = &self.path;
+        self.tmp
+            .persist(path)
+            .map_err(|e| Error::io(path, e.error))?;
+        // The rename itself is durable only once the folder is synced.
+        if let Ok(dir) = File::open(parent_of(path)) {
+            let _ = dir.sync_all();
+        }
         Ok(())
+    }
+}
+
+/// Takes the lock, polling until `wait` has passed: std's `File::lock` cannot time out.
+fn wait_for_lock(lock: &File, lock_path: &Path, wait: Duration) -> Result<()> {
+    let deadline = Instant::now() + wait;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(lock_path, e)),
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::Refused {
+                message: format!(
+                    "another cognito-auth process held {} for more than {} s",
+                    lock_path.display(),
+                    wait.as_secs()
+                ),
+                hint: format!(
+                    "try again; if it keeps happening, look for a cognito-auth process that hangs ({} sets the wait)",
+                    env_vars::COGNITO_AUTH_TIMEOUT
+                ),
+            });
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(100));
     }
 }
 

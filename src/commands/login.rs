@@ -1,25 +1,25 @@
-//! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile and the session.
+//! `cognito-auth login`: resolve the settings, gather the password or the browser's callback,
+//! and hand them to the sign-in transaction of the core (`signin`); then say what happened.
 //! With a live session and no password given, it refreshes instead of asking.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::auth::{self, AppClient, AuthFlow, MfaKind, NewPassword, Prompt, Tokens, jwt};
+use crate::auth::{MfaKind, NewPassword, Prompt, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
-use crate::cache::{self, CachedCredentials, Session, SessionLock};
+use crate::cache::{self, Session};
 use crate::cli::LoginArgs;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::hosted_ui::callback::{self, Outcome};
 use crate::hosted_ui::{self, Authorize, HostedUi, Loopback, Pkce, browser};
-use crate::identity::{self, Exchange, RoleChoice};
-use crate::keystore;
 use crate::sdk;
 use crate::secret::Secret;
-use crate::session::{self, Want};
+use crate::session::{self, Ensured, Want};
 use crate::settings::{Flags, Setting, Settings};
+use crate::signin::{self, SignIn};
 use crate::terminal;
 
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
@@ -108,14 +108,12 @@ pub fn run(args: LoginArgs) -> Result<()> {
     };
     let password = password(args.password_stdin, &username)?;
     let mut prompt = TerminalPrompt::new(&settings, terminal::interactive(), args.mfa_code.clone());
-    let session = sign_in(
-        &settings,
-        &files,
-        &username,
-        &password,
-        args.force,
-        &mut prompt,
-    )?;
+    let session = SignIn {
+        settings: &settings,
+        files: &files,
+        force: args.force,
+    }
+    .with_password(&username, &password, &mut prompt)?;
     report(&profile, &session, &files, "Signed in as");
     Ok(())
 }
@@ -159,41 +157,20 @@ fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
         )));
     }
     let min_ttl = session::min_ttl()?;
-    let session = session::ensure(profile, Want::Credentials, min_ttl, |s| {
-        Ok(app_for_session(Some(settings), s))
-    })?;
-    write_files(settings, files, &session, force)?;
+    let session =
+        match session::ensure(profile, Want::Credentials, min_ttl, || Ok(settings.clone()))? {
+            Ensured::Live { session, warning } => {
+                if let Some(warning) = warning {
+                    eprintln!("warning: {warning}");
+                }
+                session
+            }
+            Ensured::SignIn { reason, .. } => return Err(stale(&reason)),
+        };
+    // Rewrites the profile too: it may hold keys a killed process left behind.
+    files.write_login(profile, &session.credentials, &session.region, force)?;
     report(profile, &session, files, "Refreshed the session of");
     Ok(())
-}
-
-/// The full sign-in: password, challenges, identity exchange; then the files and the session.
-pub fn sign_in(
-    settings: &Settings,
-    files: &AwsFiles,
-    username: &str,
-    password: &Secret<String>,
-    force: bool,
-    prompt: &mut TerminalPrompt,
-) -> Result<Session> {
-    let profile = settings.profile.value.as_str();
-    let app = app_client(settings)?;
-    let flow = match settings.auth_flow.as_ref().map(|s| s.value.as_str()) {
-        Some("srp") => AuthFlow::Srp,
-        _ => AuthFlow::Password,
-    };
-    settings.identity_pool_id()?; // before the password goes anywhere
-    let tokens = sdk::block_on(async {
-        let idp = sdk::user_pools(app.region());
-        let (tokens, used) = auth::sign_in(&idp, &app, username, password, flow, prompt).await?;
-        if used != flow {
-            prompt.notice(&format!(
-                "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
-            ));
-        }
-        Ok::<_, Error>(tokens)
-    })?;
-    finish(settings, files, username, tokens, force, prompt.tty, None)
 }
 
 /// How `login --browser` goes.
@@ -215,7 +192,7 @@ pub fn browser_sign_in(
     force: bool,
 ) -> Result<Session> {
     let base = settings.hosted_ui_domain()?.to_owned();
-    let app = app_client(settings)?;
+    let app = signin::app_client(settings)?;
     settings.identity_pool_id()?;
     let redirect_uri = settings.redirect_uri.value.clone();
     let target = Loopback::parse(&redirect_uri).map_err(|expected| Error::InvalidValue {
@@ -300,8 +277,13 @@ pub fn browser_sign_in(
                 refresh_token: response.refresh_token,
             };
             let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-            let tty = terminal::interactive();
-            finish(settings, files, &claims.username, tokens, force, tty, Some(base))
+            let mut prompt = TerminalPrompt::new(settings, terminal::interactive(), None);
+            SignIn {
+                settings,
+                files,
+                force,
+            }
+            .finish(&claims.username, tokens, &mut prompt, Some(base))
         },
     );
     responder.finish(result.as_ref().map(|_| ()));
@@ -362,138 +344,6 @@ fn paste_reader(stop: Arc<AtomicBool>) -> Option<tokio::sync::mpsc::UnboundedRec
     Some(rx)
 }
 
-/// After the user pool's tokens: the role, the identity pool exchange, the files, the session.
-fn finish(
-    settings: &Settings,
-    files: &AwsFiles,
-    username: &str,
-    tokens: Tokens,
-    force: bool,
-    tty: bool,
-    hosted_ui: Option<String>,
-) -> Result<Session> {
-    let profile = settings.profile.value.as_str();
-    let app = app_client(settings)?;
-    let identity_pool_id = settings.identity_pool_id()?.to_owned();
-    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let role = choose_role(settings, &claims, tty)?;
-    let session_name = session::role_session_name(&claims.username);
-    let (identity_id, creds) = sdk::block_on(
-        Exchange {
-            identity_pool_id: &identity_pool_id,
-            user_pool_id: &app.user_pool_id,
-            client_id: &app.client_id,
-            id_token: &tokens.id_token,
-            role: &role,
-            session_name: &session_name,
-        }
-        .run(&sdk::identity_pools(identity::identity_pool_region(
-            &identity_pool_id,
-        ))),
-    )?;
-
-    let now = clock::now();
-    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let lock = SessionLock::acquire(profile)?;
-    let session = Session {
-        username: if claims.username.is_empty() {
-            username.to_owned()
-        } else {
-            claims.username
-        },
-        groups: claims.groups,
-        user_pool_id: app.user_pool_id.clone(),
-        client_id: app.client_id.clone(),
-        identity_pool_id,
-        region: settings
-            .region
-            .as_ref()
-            .map_or(app.region(), |r| r.value.as_str())
-            .to_owned(),
-        identity_id,
-        signed_in_at: now,
-        id_token: tokens.id_token,
-        access_token: tokens.access_token,
-        tokens_expire: if claims.exp > 0 {
-            claims.exp
-        } else {
-            now + 3600
-        },
-        refresh_token: None,
-        role,
-        login_name: username.to_owned(),
-        credentials: CachedCredentials::new(&creds, now),
-        hosted_ui,
-    };
-    write_files(settings, files, &session, force)?;
-    // Only now that nothing can fail for want of a file: the new refresh token replaces the old.
-    let mut session = session;
-    if let Some(token) = &tokens.refresh_token {
-        session.refresh_token = Some(keystore::save(profile, token)?);
-    }
-    lock.save(&session)?;
-    Ok(session)
-}
-
-/// The role and lifetime to ask for: `--role-arn` / `role_arn` and `--duration` / `duration`;
-/// for the basic flow without a role, the token's preferred role; and with several roles on
-/// offer, none chosen and a terminal, the user's pick (the enhanced flow's CustomRoleArn).
-fn choose_role(settings: &Settings, claims: &jwt::IdClaims, tty: bool) -> Result<RoleChoice> {
-    let duration = settings
-        .duration
-        .as_ref()
-        .and_then(|d| crate::settings::parse_duration(&d.value));
-    let mut role_arn = settings.role_arn.as_ref().map(|r| r.value.clone());
-    if role_arn.is_none() && duration.is_some() {
-        role_arn = claims
-            .preferred_role
-            .clone()
-            .or_else(|| match claims.roles.as_slice() {
-                [only] => Some(only.clone()),
-                _ => None,
-            });
-    }
-    if role_arn.is_none() && claims.roles.len() > 1 && tty {
-        let list: Vec<String> = claims
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("  {}) {r}", i + 1))
-            .collect();
-        terminal::tell(&format!(
-            "Your groups offer several roles:\n{}",
-            list.join("\n")
-        ));
-        let answer = terminal::ask_tty("Role (number, Enter for the preferred one)")?;
-        if !answer.is_empty() {
-            let pick = answer
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| claims.roles.get(i.wrapping_sub(1)));
-            role_arn = Some(
-                pick.cloned()
-                    .ok_or_else(|| Error::Usage(format!("`{answer}` is not one of the roles")))?,
-            );
-        }
-    }
-    Ok(RoleChoice { role_arn, duration })
-}
-
-/// Writes the credentials into the profile, unless the profile runs our `credential_process`
-/// (static keys there would shadow it); the region goes into the config either way.
-fn write_files(
-    settings: &Settings,
-    files: &AwsFiles,
-    session: &Session,
-    force: bool,
-) -> Result<()> {
-    let profile = &settings.profile.value;
-    if files.uses_credential_process(profile)? {
-        return Ok(());
-    }
-    files.write_login(profile, &session.credentials, &session.region, force)
-}
-
 fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
     let groups = if session.groups.is_empty() {
         String::new()
@@ -517,33 +367,6 @@ fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
             files.credentials.display(),
             clock::rfc3339(expires)
         );
-    }
-}
-
-/// The app client of the current settings.
-pub fn app_client(settings: &Settings) -> Result<AppClient> {
-    Ok(AppClient {
-        user_pool_id: settings.user_pool_id()?.to_owned(),
-        client_id: settings.client_id()?.to_owned(),
-        client_secret: settings.client_secret.as_ref().map(|s| s.value.clone()),
-    })
-}
-
-/// The app client a session was signed in through, with the secret the settings hold for it
-/// (the session itself keeps no client secret).
-pub fn app_for_session(settings: Option<&Settings>, session: &Session) -> AppClient {
-    let secret = settings
-        .filter(|s| {
-            s.client_id
-                .as_ref()
-                .is_none_or(|c| c.value == session.client_id)
-        })
-        .and_then(|s| s.client_secret.as_ref())
-        .map(|s| s.value.clone());
-    AppClient {
-        user_pool_id: session.user_pool_id.clone(),
-        client_id: session.client_id.clone(),
-        client_secret: secret,
     }
 }
 
@@ -583,6 +406,34 @@ impl TerminalPrompt {
             mfa_code: mfa_code.map(Secret::new),
             mfa_process: settings.mfa_process.as_ref().map(|s| s.value.clone()),
         }
+    }
+}
+
+impl signin::Prompt for TerminalPrompt {
+    fn choose_role(&mut self, roles: &[String]) -> Result<Option<String>> {
+        if !self.tty {
+            return Ok(None);
+        }
+        let list: Vec<String> = roles
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("  {}) {r}", i + 1))
+            .collect();
+        terminal::tell(&format!(
+            "Your groups offer several roles:\n{}",
+            list.join("\n")
+        ));
+        let answer = terminal::ask_tty("Role (number, Enter for the preferred one)")?;
+        if answer.is_empty() {
+            return Ok(None);
+        }
+        let pick = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| roles.get(i.wrapping_sub(1)));
+        pick.cloned()
+            .map(Some)
+            .ok_or_else(|| Error::Usage(format!("`{answer}` is not one of the roles")))
     }
 }
 
