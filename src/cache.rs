@@ -174,9 +174,10 @@ impl SessionLock {
     /// Waits for and takes the profile's lock.
     pub fn acquire(profile: &str) -> Result<Self> {
         let path = profile_file(profile, "json")?;
-        Ok(Self {
-            lock: Locked::acquire(&path)?,
-        })
+        let lock = Locked::acquire(&path)?;
+        // The refresh token file is written only under this lock: its leftovers go too.
+        store::sweep_temps(&profile_file(profile, "refresh")?);
+        Ok(Self { lock })
     }
 
     /// The session as it is now (another process may have refreshed it while we waited).

@@ -122,26 +122,35 @@ impl Locked {
     }
 
     fn temp_prefix(&self) -> String {
-        let name = self.path.file_name().unwrap_or_default().to_string_lossy();
-        format!("{TEMP_PREFIX}{name}.")
+        temp_prefix(&self.path)
     }
 
-    /// Removes temps of this target: with the lock held, no live writer of it has one open.
-    /// Best effort: a leftover that cannot be removed harms nothing but space.
     fn sweep(&self) {
-        let prefix = self.temp_prefix();
-        let Ok(entries) = fs::read_dir(parent_of(&self.path)) else {
-            return;
+        sweep_temps(&self.path);
+    }
+}
+
+fn temp_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!("{TEMP_PREFIX}{name}.")
+}
+
+/// Removes the temp files of writes to `path` that never landed. Call it only while holding
+/// the lock every writer of `path` holds: then no live writer has one open. Best effort: a
+/// leftover that cannot be removed harms nothing but space.
+pub fn sweep_temps(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = fs::read_dir(parent_of(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
         };
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
-                continue;
-            };
-            // Exactly the random part: `credentials.bak`'s temps (`bak.XXXXXX`) are not ours.
-            if rest.len() == TEMP_RANDOM && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
-                let _ = fs::remove_file(entry.path());
-            }
+        // Exactly the random part: `credentials.bak`'s temps (`bak.XXXXXX`) are not ours.
+        if rest.len() == TEMP_RANDOM && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }
@@ -239,6 +248,68 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&tmp.path().join("new/dir")), 0o700);
         assert_eq!(mode(&tmp.path().join("new")), 0o700);
+    }
+
+    #[test]
+    fn a_prepared_write_changes_nothing_until_committed_and_leaves_no_temp() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        let locked = Locked::acquire(&path).unwrap();
+        let prepared = locked.prepare("new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        drop(prepared);
+        locked.prepare("newer").unwrap().commit().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "newer");
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn the_lock_sweeps_its_own_leftover_temps_and_no_other_file_s() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for name in [
+            ".cognito-auth-credentials.a1B2c3", // a killed writer of credentials
+            ".cognito-auth-credentials.bak.a1B2c3", // credentials.bak's
+            ".cognito-auth-config.a1B2c3",      // config's, maybe in flight
+            ".cognito-auth-credentials.toolong7", // not a name we make
+        ] {
+            fs::write(dir.join(name), "secret").unwrap();
+        }
+        let _locked = Locked::acquire(&dir.join("credentials")).unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".cognito-auth-config.a1B2c3",
+                ".cognito-auth-credentials.bak.a1B2c3",
+                ".cognito-auth-credentials.toolong7",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_only_up_to_the_bound() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let _held = Locked::acquire(&path).unwrap();
+        let lock_path = tmp.path().join("credentials.lock");
+        let other = File::options().write(true).open(&lock_path).unwrap();
+        let err = wait_for_lock(&other, &lock_path, Duration::ZERO).unwrap_err();
+        assert!(
+            err.to_string().contains("held") && err.to_string().contains("credentials.lock"),
+            "{err}"
+        );
     }
 
     #[test]
