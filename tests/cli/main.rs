@@ -3,6 +3,7 @@
 mod admin;
 mod browser;
 mod configure;
+mod faults;
 mod files;
 mod help;
 mod login;
