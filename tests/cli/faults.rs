@@ -428,12 +428,19 @@ fn callers_queued_behind_a_failed_refresh_reuse_its_failure_without_a_request() 
             .spawn()
             .unwrap()
     };
+    let started = std::time::Instant::now();
     let first = spawn();
     // It holds the lock once it has connected; the next two queue behind it.
     hole.first.recv().unwrap();
     let queued = [spawn(), spawn()];
     let first = first.wait_with_output().unwrap();
+    let first_done = started.elapsed();
     let queued = queued.map(|c| c.wait_with_output().unwrap());
+    // For the record only (no timed assertion): the queued callers end with the first.
+    eprintln!(
+        "first caller: {first_done:?}; all three: {:?}",
+        started.elapsed()
+    );
     let first_err = String::from_utf8_lossy(&first.stderr).into_owned();
     assert!(!first.status.success(), "{first_err}");
     assert_eq!(error_lines(&first.stderr).len(), 1, "{first_err}");
