@@ -12,15 +12,16 @@
 
 use crate::auth::{self, AppClient, AuthFlow, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
-use crate::cache::{CachedCredentials, Session, SessionLock, TokenStore};
+use crate::cache::{self, CachedCredentials, Session, SessionLock, TokenStore};
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::hosted_ui::{self, Authorize, HostedUi, Loopback, Pkce};
 use crate::identity::{self, Exchange, RoleChoice};
 use crate::keystore;
 use crate::sdk;
 use crate::secret::Secret;
-use crate::session;
-use crate::settings::Settings;
+use crate::session::{self, Ensured, Want};
+use crate::settings::{Setting, Settings};
 
 /// What a sign-in may ask of the person signing in: the challenges, and a role to pick.
 pub trait Prompt: auth::Prompt {
@@ -64,6 +65,96 @@ pub struct SignIn<'a> {
 }
 
 impl SignIn<'_> {
+    /// Refreshes the profile's live session without a password and writes its credentials
+    /// into the profile (which also repairs keys a killed process left there). A session that
+    /// does not match the settings, or cannot be refreshed, is [`Error::LoginRequired`]. The
+    /// warning says the refresh failed and still-valid cached credentials were written.
+    pub fn refresh(&self) -> Result<(Session, Option<String>)> {
+        let settings = self.settings;
+        let profile = &settings.profile.value;
+        let stale = |reason: &str| Error::LoginRequired {
+            profile: profile.clone(),
+            reason: reason.into(),
+        };
+        let Some(cached) = cache::load(profile)? else {
+            return Err(stale("nobody is signed in"));
+        };
+        let differs = |s: &Option<Setting>, v: &str| s.as_ref().is_some_and(|s| s.value != v);
+        if differs(&settings.user_pool_id, &cached.user_pool_id)
+            || differs(&settings.client_id, &cached.client_id)
+            || differs(&settings.identity_pool_id, &cached.identity_pool_id)
+        {
+            return Err(stale(
+                "the profile's settings changed since the last sign-in",
+            ));
+        }
+        let wanted_duration = settings
+            .duration
+            .as_ref()
+            .and_then(|d| crate::settings::parse_duration(&d.value));
+        if wanted_duration.is_some_and(|d| cached.role.duration != Some(d))
+            || differs(
+                &settings.role_arn,
+                cached.role.role_arn.as_deref().unwrap_or_default(),
+            )
+        {
+            return Err(stale("another role or duration was asked for"));
+        }
+        let wanted_user = settings.username.as_ref().map(|s| s.value.as_str());
+        if wanted_user.is_some_and(|u| u != cached.login_name && u != cached.username) {
+            return Err(stale(&format!(
+                "the session belongs to {}",
+                cached.username
+            )));
+        }
+        let min_ttl = session::min_ttl()?;
+        let (session, warning) =
+            match session::ensure(profile, Want::Credentials, min_ttl, || Ok(settings.clone()))? {
+                Ensured::Live { session, warning } => (*session, warning),
+                Ensured::SignIn { reason, .. } => return Err(stale(&reason)),
+            };
+        self.files
+            .write_login(profile, &session.credentials, &session.region, self.force)?;
+        Ok((session, warning))
+    }
+
+    /// Gets a browser sign-in ready: PKCE and a fresh `state`, the authorize URL for the
+    /// redirect URI of the settings.
+    pub fn browser(
+        &self,
+        identity_provider: Option<&str>,
+        scopes: &[String],
+    ) -> Result<BrowserSignIn> {
+        let settings = self.settings;
+        let base = settings.hosted_ui_domain()?.to_owned();
+        let app = app_client(settings)?;
+        settings.identity_pool_id()?;
+        let redirect_uri = settings.redirect_uri.value.clone();
+        let target = Loopback::parse(&redirect_uri).map_err(|expected| Error::InvalidValue {
+            what: "redirect URI".into(),
+            value: redirect_uri.clone(),
+            expected,
+        })?;
+        let pkce = Pkce::new()?;
+        let state = hosted_ui::random_token(24)?;
+        let url = HostedUi::for_app(&base, &app).authorize_url(&Authorize {
+            redirect_uri: &redirect_uri,
+            state: &state,
+            challenge: &pkce.challenge,
+            scopes: &hosted_ui::scope_list(scopes),
+            identity_provider,
+        });
+        Ok(BrowserSignIn {
+            base,
+            app,
+            redirect_uri,
+            target,
+            pkce,
+            state,
+            url,
+        })
+    }
+
     /// The password sign-in: InitiateAuth and its challenges, then [`SignIn::finish`].
     pub fn with_password(
         &self,
@@ -204,6 +295,89 @@ impl SignIn<'_> {
             .expect("a session was prepared for every store");
         text.commit()?;
         files.commit()
+    }
+}
+
+/// A browser sign-in under way: the command sends the person to [`BrowserSignIn::url`], waits
+/// for the callback on [`BrowserSignIn::target`], and hands the code to
+/// [`BrowserSignIn::finish`].
+pub struct BrowserSignIn {
+    base: String,
+    app: AppClient,
+    redirect_uri: String,
+    target: Loopback,
+    pkce: Pkce,
+    state: String,
+    url: String,
+}
+
+impl BrowserSignIn {
+    /// The Hosted UI page to open.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Where the browser is sent back to.
+    pub fn redirect_uri(&self) -> &str {
+        &self.redirect_uri
+    }
+
+    /// The loopback address to listen on.
+    pub fn target(&self) -> &Loopback {
+        &self.target
+    }
+
+    /// The `state` a callback must carry.
+    pub fn state(&self) -> &str {
+        &self.state
+    }
+
+    /// Asks the Hosted UI whether it accepts the authorize URL, before a browser is sent there.
+    pub async fn check(&self) -> Result<()> {
+        HostedUi::for_app(&self.base, &self.app)
+            .check_authorize(&self.url, &self.redirect_uri)
+            .await
+    }
+
+    /// Exchanges the callback's code for tokens, then the identity exchange and the writes,
+    /// as for a password sign-in.
+    pub fn finish(
+        self,
+        sign_in: &SignIn,
+        code: &Secret<String>,
+        prompt: &mut dyn Prompt,
+    ) -> Result<Session> {
+        let ui = HostedUi::for_app(&self.base, &self.app);
+        let response =
+            sdk::block_on(ui.exchange_code(code, &self.pkce.verifier, &self.redirect_uri))?;
+        let id_token = response.id_token.ok_or_else(|| Error::Refused {
+            message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
+            hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)"
+                .into(),
+        })?;
+        let tokens = Tokens {
+            id_token,
+            access_token: response.access_token,
+            refresh_token: response.refresh_token,
+        };
+        let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
+        sign_in.finish(&claims.username, tokens, prompt, Some(self.base))
+    }
+}
+
+/// The error for a callback that ended the sign-in with an OAuth error.
+pub fn denied(error: &str, description: Option<&str>) -> Error {
+    Error::Refused {
+        message: format!(
+            "the Hosted UI ended the sign-in with {error}{}",
+            description.map(|d| format!(": {d}")).unwrap_or_default()
+        ),
+        hint: match error {
+            "access_denied" => "the sign-in was cancelled or refused (at Cognito or the identity provider): run `cognito-auth login --browser` to try again",
+            "invalid_scope" => "ask only for scopes the app client allows (--scope), or none to get all of them",
+            _ => "check the app client's Hosted UI settings and the identity provider, then try again",
+        }
+        .into(),
     }
 }
 

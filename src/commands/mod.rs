@@ -7,6 +7,7 @@ pub mod exec;
 pub mod export;
 pub mod login;
 pub mod logout;
+pub mod prompt;
 pub mod roles;
 pub mod status;
 pub mod token;
@@ -65,7 +66,7 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
     files.preflight(&profile, false)?; // before asking for anything
     eprintln!("cognito-auth: {reason}; signing {username} in to profile `{profile}` again.");
     let password = terminal::ask_secret(&format!("Password for {username}"))?;
-    let mut prompt = login::TerminalPrompt::new(&settings, true, None);
+    let mut prompt = prompt::TerminalPrompt::new(&settings, true, None);
     let session = SignIn {
         settings: &settings,
         files: &files,
