@@ -226,6 +226,26 @@ mod tests {
     }
 
     #[test]
+    fn a_session_owns_the_keys_it_claimed_up_to_four() {
+        let mut session: Session = serde_json::from_value(serde_json::json!({
+            "username": "u", "groups": [], "user_pool_id": "p", "client_id": "c",
+            "identity_pool_id": "i", "region": "r", "identity_id": "id", "signed_in_at": 0,
+            "id_token": "t", "access_token": "a", "tokens_expire": 0, "refresh_token": null,
+            "credentials": {"access_key_id": "ASIA0", "secret_access_key": "s",
+                            "session_token": "t", "expiration": 0, "issued_at": 0}
+        }))
+        .unwrap();
+        assert!(session.owns("ASIA0"), "the current keys are ours");
+        assert!(!session.owns("ASIA1"));
+        for key in ["ASIA1", "ASIA2", "ASIA1", "ASIA3", "ASIA4", "ASIA5"] {
+            session.claim(key);
+        }
+        // Claiming ASIA1 again made it recent: ASIA2 is the oldest, and goes.
+        assert_eq!(session.profile_keys, ["ASIA1", "ASIA3", "ASIA4", "ASIA5"]);
+        assert!(session.owns("ASIA1") && !session.owns("ASIA2"));
+    }
+
+    #[test]
     fn min_ttl_asks_for_more_life() {
         let c = creds(1000, 4600);
         assert!(c.fresh(2000, 2599));

@@ -339,6 +339,51 @@ pub fn role_session_name(username: &str) -> String {
 mod tests {
     use super::*;
 
+    fn session(issued_at: i64, expiration: i64) -> Session {
+        serde_json::from_value(serde_json::json!({
+            "username": "u", "groups": [], "user_pool_id": "p", "client_id": "c",
+            "identity_pool_id": "i", "region": "r", "identity_id": "id", "signed_in_at": 0,
+            "id_token": "t", "access_token": "a", "tokens_expire": 0, "refresh_token": null,
+            "credentials": {"access_key_id": "ASIA", "secret_access_key": "s",
+                            "session_token": "t", "expiration": expiration,
+                            "issued_at": issued_at}
+        }))
+        .unwrap()
+    }
+
+    fn failed() -> Error {
+        Error::Usage("the endpoint did not answer".into())
+    }
+
+    #[test]
+    fn a_failed_refresh_keeps_credentials_with_more_than_two_minutes_left() {
+        let now = 10_000;
+        let (kept, warning) = keep_cached(
+            session(now - 3000, now + 121),
+            Want::Credentials,
+            now,
+            0,
+            failed(),
+        )
+        .unwrap();
+        assert_eq!(kept.credentials.access_key_id, "ASIA");
+        assert!(warning.unwrap().contains("the endpoint did not answer"));
+        for (left, min_ttl, want) in [
+            (120, 0, Want::Credentials),   // two minutes is not more than two minutes
+            (600, 600, Want::Credentials), // COGNITO_AUTH_MIN_TTL asks for more
+            (600, 0, Want::Tokens),        // tokens are not credentials
+        ] {
+            let kept = keep_cached(
+                session(now - 3000, now + left),
+                want,
+                now,
+                min_ttl,
+                failed(),
+            );
+            assert!(kept.is_err(), "{left} s left, min_ttl {min_ttl}, {want:?}");
+        }
+    }
+
     #[test]
     fn session_names_fit_sts() {
         assert_eq!(

@@ -378,6 +378,86 @@ fn a_login_killed_at_any_write_is_repaired_by_the_next_run_and_leaves_no_temp_fi
     }
 }
 
+#[test]
+fn a_refresh_killed_at_any_write_is_repaired_by_the_next_refresh() {
+    let pool = Pool::new();
+    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
+    // The renames of a refresh, in order: the session, then the credentials file.
+    for (n, target) in [(1, "dev.json"), (2, "credentials")] {
+        let sb = Sandbox::new();
+        sb.configure("dev", &pool, false);
+        sb.cmd()
+            .args(login_args())
+            .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+            .assert()
+            .success();
+        let first_key = sb.session("dev")["credentials"]["access_key_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        sb.age_credentials("dev");
+        let status = sb
+            .sandboxed("strace")
+            .args(["-f", "-qq", "-o", "/dev/null", "-e"])
+            .arg(format!("inject=renameat:signal=KILL:when={n}"))
+            .arg(&bin)
+            .args(["credential-process", "--profile", "dev"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "rename {n} ({target}): {status:?}"
+        );
+        let left = temps(sb.home.path());
+        assert!(
+            left.iter().any(|p| p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&format!(".cognito-auth-{target}."))),
+            "rename {n}: no temp of {target} was left by the kill: {left:?}"
+        );
+        let credentials = sb.read(".aws/credentials");
+        assert_eq!(
+            ini_get(&credentials, "dev", "aws_access_key_id").as_deref(),
+            Some(first_key.as_str()),
+            "rename {n}"
+        );
+        if n == 2 {
+            // The session moved on while [dev] kept the old keys: the case that used to stay
+            // stale for good.
+            assert_ne!(
+                sb.session("dev")["credentials"]["access_key_id"].as_str(),
+                Some(first_key.as_str())
+            );
+        }
+        sb.age_credentials("dev");
+        let out = sb
+            .cmd()
+            .args(["credential-process", "--profile", "dev"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "rename {n}");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let credentials = sb.read(".aws/credentials");
+        assert_eq!(
+            ini_get(&credentials, "dev", "aws_access_key_id").as_deref(),
+            json["AccessKeyId"].as_str(),
+            "rename {n}: [dev] was not repaired:\n{credentials}"
+        );
+        assert_ne!(json["AccessKeyId"].as_str(), Some(first_key.as_str()));
+        assert_eq!(
+            temps(sb.home.path()),
+            Vec::<PathBuf>::new(),
+            "rename {n}: temp files left"
+        );
+    }
+}
+
 /// A TCP server that accepts connections, counts them, and never answers.
 struct BlackHole {
     endpoint: String,
