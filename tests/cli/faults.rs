@@ -112,10 +112,11 @@ fn error_lines(stderr: &[u8]) -> Vec<String> {
 /// A sandbox whose credentials file, config file and cache each live on a tmpfs of their own,
 /// with `dev` signed in and the user's own profiles beside it.
 struct FullDisk {
-    sb: Sandbox,
+    // Fields drop in order: the mounts go before the sandbox's HOME is removed.
     cache: Tmpfs,
     config: Tmpfs,
     credentials: Tmpfs,
+    sb: Sandbox,
 }
 
 impl FullDisk {
@@ -144,10 +145,10 @@ impl FullDisk {
         sb.configure("dev", pool, false);
         sb.login("dev", ALICE, ALICE_PASSWORD).success();
         FullDisk {
-            sb,
             cache,
             config,
             credentials,
+            sb,
         }
     }
 
@@ -549,6 +550,38 @@ fn callers_queued_behind_a_failed_refresh_reuse_its_failure_without_a_request() 
         String::from_utf8_lossy(&later.stderr)
     );
     assert_eq!(hole.connections.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_caller_waits_for_a_held_lock_no_longer_than_the_timeout() {
+    let pool = Pool::new();
+    let mut sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    sb.login("dev", ALICE, ALICE_PASSWORD).success();
+    sb.age_credentials("dev");
+    // Another process (this test) holds the profile's lock and never lets go.
+    let lock_path = sb.cache_dir().join("profiles/dev.json.lock");
+    let held = std::fs::File::options()
+        .write(true)
+        .open(&lock_path)
+        .unwrap();
+    held.lock().unwrap();
+    sb.env("COGNITO_AUTH_TIMEOUT", "1");
+    let out = sb
+        .cmd()
+        .args(["credential-process", "--profile", "dev"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let errors = error_lines(&out.stderr);
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].contains("dev.json.lock") && errors[0].contains("more than 1 s"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("hint: "), "{stderr}");
 }
 
 /// Makes the cached credentials due for a refresh (past 80% of their life) with `left` seconds
