@@ -266,11 +266,6 @@ enum Undo {
 }
 
 impl PreparedLogin {
-    /// Whether the credentials file gets our keys (not when the profile runs credential_process).
-    pub fn writes_credentials(&self) -> bool {
-        self.credentials.is_some()
-    }
-
     /// Lands the config, then the credentials. Should the credentials fail, the config is put
     /// back as it was, so a failure leaves both files as they were.
     pub fn commit(self) -> Result<()> {
