@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::awsfiles::store::{self, Locked};
+use crate::awsfiles::store::{self, Locked, Prepared};
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::identity::AwsCredentials;
@@ -83,7 +83,29 @@ pub struct Session {
     /// refreshed and revoked at that domain's OAuth endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosted_ui: Option<String>,
+    /// Access key ids this session put, or was about to put, into the credentials file's
+    /// section of the profile. Recorded before the file is written, so keys a killed process
+    /// left there are still recognised as ours (and replaced) by the next refresh.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile_keys: Vec<String>,
+    /// The last refresh that failed, so callers queued behind it reuse its error instead of
+    /// each trying (and waiting) again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_failure: Option<RefreshFailure>,
 }
+
+/// A refresh that failed: when, and what the caller was told.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshFailure {
+    /// Milliseconds since the epoch.
+    pub at_ms: i64,
+    pub message: String,
+    /// Whether only a new sign-in will do (the refresh token was refused or is gone).
+    pub login_required: bool,
+}
+
+/// How many access key ids a session remembers as its own.
+const PROFILE_KEYS_KEPT: usize = 4;
 
 /// Tokens are treated as expired this many seconds early, so one handed out stays usable.
 pub const TOKEN_MARGIN: i64 = 120;
@@ -93,6 +115,26 @@ impl Session {
     pub fn tokens_live(&self, now: i64) -> bool {
         self.tokens_expire - now > TOKEN_MARGIN
     }
+
+    /// Records `key_id` as one we write (or are about to write) into the profile.
+    pub fn claim(&mut self, key_id: &str) {
+        self.profile_keys.retain(|k| k != key_id);
+        self.profile_keys.push(key_id.to_owned());
+        let extra = self.profile_keys.len().saturating_sub(PROFILE_KEYS_KEPT);
+        self.profile_keys.drain(..extra);
+    }
+
+    /// Whether keys with this id in the profile were written by us for this session.
+    pub fn owns(&self, key_id: &str) -> bool {
+        key_id == self.credentials.access_key_id || self.profile_keys.iter().any(|k| k == key_id)
+    }
+}
+
+/// Milliseconds since the epoch, for ordering a failure against a caller's wait.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// `COGNITO_AUTH_CACHE_DIR`, else `<cache dir>/cognito-auth`.
@@ -126,17 +168,16 @@ pub fn load(profile: &str) -> Result<Option<Session>> {
 #[derive(Debug)]
 pub struct SessionLock {
     lock: Locked,
-    path: PathBuf,
 }
 
 impl SessionLock {
     /// Waits for and takes the profile's lock.
     pub fn acquire(profile: &str) -> Result<Self> {
         let path = profile_file(profile, "json")?;
-        Ok(Self {
-            lock: Locked::acquire(&path)?,
-            path,
-        })
+        let lock = Locked::acquire(&path)?;
+        // The refresh token file is written only under this lock: its leftovers go too.
+        store::sweep_temps(&profile_file(profile, "refresh")?);
+        Ok(Self { lock })
     }
 
     /// The session as it is now (another process may have refreshed it while we waited).
@@ -146,17 +187,18 @@ impl SessionLock {
 
     /// Replaces the session.
     pub fn save(&self, session: &Session) -> Result<()> {
+        self.prepare(session)?.commit()
+    }
+
+    /// Writes the session to a temp file, ready to replace the current one.
+    pub fn prepare(&self, session: &Session) -> Result<Prepared> {
         let text = serde_json::to_string_pretty(session).expect("a session serializes");
-        self.lock.write(&(text + "\n"))
+        self.lock.prepare(&(text + "\n"))
     }
 
     /// Removes the session file; whether there was one.
     pub fn delete(&self) -> Result<bool> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => Ok(true),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Error::io(&self.path, e)),
-        }
+        self.lock.remove()
     }
 }
 
@@ -181,6 +223,26 @@ mod tests {
         assert!(c.fresh(3879, 0));
         assert!(!c.fresh(3880, 0), "80% of 3600 s is 2880 s");
         assert!(!c.fresh(5000, 0), "expired");
+    }
+
+    #[test]
+    fn a_session_owns_the_keys_it_claimed_up_to_four() {
+        let mut session: Session = serde_json::from_value(serde_json::json!({
+            "username": "u", "groups": [], "user_pool_id": "p", "client_id": "c",
+            "identity_pool_id": "i", "region": "r", "identity_id": "id", "signed_in_at": 0,
+            "id_token": "t", "access_token": "a", "tokens_expire": 0, "refresh_token": null,
+            "credentials": {"access_key_id": "ASIA0", "secret_access_key": "s",
+                            "session_token": "t", "expiration": 0, "issued_at": 0}
+        }))
+        .unwrap();
+        assert!(session.owns("ASIA0"), "the current keys are ours");
+        assert!(!session.owns("ASIA1"));
+        for key in ["ASIA1", "ASIA2", "ASIA1", "ASIA3", "ASIA4", "ASIA5"] {
+            session.claim(key);
+        }
+        // Claiming ASIA1 again made it recent: ASIA2 is the oldest, and goes.
+        assert_eq!(session.profile_keys, ["ASIA1", "ASIA3", "ASIA4", "ASIA5"]);
+        assert!(session.owns("ASIA1") && !session.owns("ASIA2"));
     }
 
     #[test]

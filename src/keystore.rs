@@ -39,6 +39,47 @@ pub fn save(profile: &str, token: &Secret<String>) -> Result<TokenStore> {
     Ok(TokenStore::File)
 }
 
+/// A refresh token ready to be saved: the file's lock taken and its temp file written, so the
+/// file store cannot fail for want of space once the sign-in starts landing its writes.
+pub struct PreparedToken {
+    lock: Locked,
+    file: store::Prepared,
+    keyring: Option<(keyring::Entry, Secret<String>)>,
+}
+
+/// Gets `token` ready to replace the profile's refresh token (see [`PreparedToken::commit`]).
+pub fn prepare(profile: &str, token: &Secret<String>) -> Result<PreparedToken> {
+    let lock = Locked::acquire(&cache::profile_file(profile, "refresh")?)?;
+    let file = lock.prepare(token.expose())?;
+    Ok(PreparedToken {
+        lock,
+        file,
+        keyring: entry(profile).map(|e| (e, token.clone())),
+    })
+}
+
+impl PreparedToken {
+    /// The stores the token may end up in.
+    pub fn candidates(&self) -> Vec<TokenStore> {
+        match self.keyring {
+            Some(_) => vec![TokenStore::Keyring, TokenStore::File],
+            None => vec![TokenStore::File],
+        }
+    }
+
+    /// Saves the token in the keyring if it answers, else in the file; says where it went.
+    pub fn commit(self) -> Result<TokenStore> {
+        if let Some((entry, token)) = &self.keyring
+            && entry.set_password(token.expose()).is_ok()
+        {
+            self.lock.remove()?;
+            return Ok(TokenStore::Keyring);
+        }
+        self.file.commit()?;
+        Ok(TokenStore::File)
+    }
+}
+
 /// The profile's refresh token from where the session says it is.
 pub fn load(profile: &str, from: TokenStore) -> Result<Option<Secret<String>>> {
     match from {

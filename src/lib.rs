@@ -21,6 +21,7 @@ pub mod sdk;
 pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod signin;
 pub mod terminal;
 
 use std::io::IsTerminal;

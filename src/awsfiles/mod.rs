@@ -93,32 +93,67 @@ impl AwsFiles {
         region: &str,
         force: bool,
     ) -> Result<()> {
-        let lock = Locked::acquire(&self.credentials)?;
-        let mut ini = parse(&self.credentials, &lock.read()?)?;
-        check_not_long_term(&ini, &self.credentials, profile, force)?;
-        set_credentials(&mut ini, profile, creds);
-        // A config file that cannot be edited must stop us before the credentials are written.
-        let config_lock = Locked::acquire(&self.config)?;
-        let mut config = parse(&self.config, &config_lock.read()?)?;
-        lock.write(&ini.to_text())?;
-        drop(lock);
-        let section = config_section(&config, profile);
-        config.set(&section, &[("region", region)]);
-        config_lock.write(&config.to_text())
+        self.prepare_login(profile, creds, region, force)?.commit()
     }
 
-    /// After a silent refresh: rewrites `[profile]` of the credentials file if it still holds
-    /// the credentials we wrote there (`previous_key_id`), so `--profile` users see the new ones.
-    /// Keys another tool wrote, or a file we cannot parse, are left alone.
+    /// Gets a sign-in's writes ready without changing anything: both locks taken, both files
+    /// parsed and checked, the new texts written and fsynced in temp files beside them (and
+    /// the config's old text too, to put back should the credentials fail to land). A profile
+    /// that runs a `credential_process` gets no static keys (they would shadow it).
+    pub fn prepare_login(
+        &self,
+        profile: &str,
+        creds: &CachedCredentials,
+        region: &str,
+        force: bool,
+    ) -> Result<PreparedLogin> {
+        let creds_lock = Locked::acquire(&self.credentials)?;
+        let old_creds = creds_lock.read()?;
+        let mut ini = parse(&self.credentials, &old_creds)?;
+        check_not_long_term(&ini, &self.credentials, profile, force)?;
+        let config_lock = Locked::acquire(&self.config)?;
+        let old_config = config_lock.read()?;
+        let mut config = parse(&self.config, &old_config)?;
+        let section = config_section(&config, profile);
+        let by_process = config.get(&section, "credential_process").is_some();
+        config.set(&section, &[("region", region)]);
+        let new_config = config.to_text();
+        let config_write = if new_config == old_config {
+            None
+        } else {
+            let undo = if config_lock.path().exists() {
+                Undo::Restore(config_lock.prepare(&old_config)?)
+            } else {
+                Undo::Remove(config_lock.path().to_owned())
+            };
+            Some((config_lock.prepare(&new_config)?, undo))
+        };
+        let creds_write = if by_process {
+            None
+        } else {
+            set_credentials(&mut ini, profile, creds);
+            Some(creds_lock.prepare(&ini.to_text())?)
+        };
+        Ok(PreparedLogin {
+            _locks: [creds_lock, config_lock],
+            config: config_write,
+            credentials: creds_write,
+        })
+    }
+
+    /// After a silent refresh: rewrites `[profile]` of the credentials file if it holds
+    /// credentials we wrote there (an access key id `ours` recognises), so `--profile` users see
+    /// the new ones. Keys another tool wrote, or a file we cannot parse, are left alone.
     pub fn update_if_ours(
         &self,
         profile: &str,
-        previous_key_id: &str,
+        ours: impl Fn(&str) -> bool,
         creds: &CachedCredentials,
     ) -> Result<()> {
         let holds_ours = |text: &str| {
             Ini::parse(text).is_ok_and(|ini| {
-                ini.get(profile, "aws_access_key_id").as_deref() == Some(previous_key_id)
+                ini.get(profile, "aws_access_key_id")
+                    .is_some_and(|k| ours(&k))
             })
         };
         if !holds_ours(&store::read_or_empty(&self.credentials)?) {
@@ -133,16 +168,23 @@ impl AwsFiles {
             return Ok(());
         }
         set_credentials(&mut ini, profile, creds);
-        lock.write(&ini.to_text())
+        let new = ini.to_text();
+        if new == text {
+            return Ok(());
+        }
+        lock.write(&new)
     }
 
     /// Removes the credentials we wrote into `[profile]` (and the section, if nothing else is
     /// left in it), recognised by their access key id: another tool's keys are left alone.
     /// Returns whether anything went.
-    pub fn remove_ours(&self, profile: &str, key_id: &str) -> Result<bool> {
+    pub fn remove_ours(&self, profile: &str, ours: impl Fn(&str) -> bool) -> Result<bool> {
         let lock = Locked::acquire(&self.credentials)?;
         let mut ini = parse(&self.credentials, &lock.read()?)?;
-        if ini.get(profile, "aws_access_key_id").as_deref() != Some(key_id) {
+        if !ini
+            .get(profile, "aws_access_key_id")
+            .is_some_and(|k| ours(&k))
+        {
             return Ok(false);
         }
         ini.remove(profile, &OUR_KEYS);
@@ -173,17 +215,22 @@ impl AwsFiles {
         check_not_long_term(&creds, &self.credentials, profile, force)?;
         let config_lock = Locked::acquire(&self.config)?;
         let mut config = parse(&self.config, &config_lock.read()?)?;
-        if creds.remove(profile, &OUR_KEYS) > 0 {
-            creds.remove_section_if_empty(profile);
-            lock.write(&creds.to_text())?;
-        }
-        drop(lock);
         let section = config_section(&config, profile);
         config.set(
             &section,
             &[("credential_process", command), ("region", region)],
         );
-        config_lock.write(&config.to_text())
+        let config_write = config_lock.prepare(&config.to_text())?;
+        let creds_write = if creds.remove(profile, &OUR_KEYS) > 0 {
+            creds.remove_section_if_empty(profile);
+            Some(lock.prepare(&creds.to_text())?)
+        } else {
+            None
+        };
+        // Both are ready; the config lands first, so a failure in between leaves our old keys
+        // working (they shadow credential_process until they expire) rather than neither.
+        config_write.commit()?;
+        creds_write.map_or(Ok(()), store::Prepared::commit)
     }
 
     /// The credentials in `[profile]`, if the section holds an access key.
@@ -199,6 +246,48 @@ impl AwsFiles {
                 .get(profile, EXPIRES_KEY)
                 .and_then(|v| clock::parse_rfc3339(&v)),
         }))
+    }
+}
+
+/// A sign-in's writes into the AWS files, ready to land (see [`AwsFiles::prepare_login`]).
+/// Dropped without [`PreparedLogin::commit`], it changes nothing and leaves no temp file.
+#[derive(Debug)]
+pub struct PreparedLogin {
+    _locks: [Locked; 2],
+    config: Option<(store::Prepared, Undo)>,
+    credentials: Option<store::Prepared>,
+}
+
+/// How to put the config file back.
+#[derive(Debug)]
+enum Undo {
+    Restore(store::Prepared),
+    Remove(PathBuf),
+}
+
+impl PreparedLogin {
+    /// Lands the config, then the credentials. Should the credentials fail, the config is put
+    /// back as it was, so a failure leaves both files as they were.
+    pub fn commit(self) -> Result<()> {
+        let undo = match self.config {
+            Some((write, undo)) => {
+                write.commit()?;
+                Some(undo)
+            }
+            None => None,
+        };
+        let Some(creds) = self.credentials else {
+            return Ok(());
+        };
+        creds.commit().inspect_err(|_| match undo {
+            Some(Undo::Restore(old)) => {
+                let _ = old.commit();
+            }
+            Some(Undo::Remove(path)) => {
+                let _ = std::fs::remove_file(path);
+            }
+            None => {}
+        })
     }
 }
 

@@ -2,14 +2,49 @@
 //! file in the same folder, `rename` over the original, mode 0600, folders we create 0700.
 //!
 //! [`Locked::write`] is the only way to write, and it needs the guard, so nothing can write a
-//! shared file without holding its lock (as uv's auth store does).
+//! shared file without holding its lock (as uv's auth store does). A write can also be split in
+//! two, [`Locked::prepare`] (temp file written and fsynced) and [`Prepared::commit`] (the
+//! rename), so a transaction can get every write ready before the first one lands.
+//!
+//! Temp files are named after their target (`.cognito-auth-<name>.XXXXXX`), so whoever holds a
+//! target's lock knows that every temp of that name is a leftover of a writer that is gone (a
+//! killed process) and removes it; another file's in-flight temp is never touched.
+//!
+//! Waiting for a lock is bounded by `COGNITO_AUTH_TIMEOUT` (10 s by default): a process stuck
+//! while holding it must not hold every caller queued behind it.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use crate::env_vars;
 use crate::error::{Error, Result};
+
+/// The prefix of every temp file we create.
+pub const TEMP_PREFIX: &str = ".cognito-auth-";
+/// Random characters after a temp file's `<prefix><name>.`.
+const TEMP_RANDOM: usize = 6;
+/// How long a command waits for a lock (or the network) unless `COGNITO_AUTH_TIMEOUT` says.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `COGNITO_AUTH_TIMEOUT` in seconds, else [`DEFAULT_TIMEOUT`].
+pub fn timeout() -> Result<Duration> {
+    match env_vars::get(env_vars::COGNITO_AUTH_TIMEOUT) {
+        None => Ok(DEFAULT_TIMEOUT),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Duration::from_secs)
+            .ok_or(Error::InvalidValue {
+                what: format!("{} value", env_vars::COGNITO_AUTH_TIMEOUT),
+                value: v,
+                expected: "a whole number of seconds, more than 0",
+            }),
+    }
+}
 
 /// An exclusive lock on one file, held until dropped.
 #[derive(Debug)]
@@ -19,7 +54,8 @@ pub struct Locked {
 }
 
 impl Locked {
-    /// Locks `path` (waiting for other holders), creating its folder (0700) if needed.
+    /// Locks `path` (waiting for other holders up to [`timeout`]), creating its folder (0700)
+    /// if needed, and removes the temp files that killed writers of `path` left behind.
     ///
     /// A symlinked file is followed, so the link survives and its target is what gets replaced.
     pub fn acquire(path: &Path) -> Result<Self> {
@@ -36,8 +72,15 @@ impl Locked {
             .mode(0o600)
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
-        lock.lock().map_err(|e| Error::io(&lock_path, e))?;
-        Ok(Self { path, _lock: lock })
+        wait_for_lock(&lock, &lock_path, timeout()?)?;
+        let locked = Self { path, _lock: lock };
+        locked.sweep();
+        Ok(locked)
+    }
+
+    /// The locked file's path (a symlink resolved).
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The file's current text ("" if it does not exist yet).
@@ -47,19 +90,120 @@ impl Locked {
 
     /// Replaces the file with `text` atomically, mode 0600.
     pub fn write(&self, text: &str) -> Result<()> {
+        self.prepare(text)?.commit()
+    }
+
+    /// Writes `text` to a temp file beside the target and fsyncs it; nothing visible changes
+    /// until [`Prepared::commit`]. Dropping the result removes the temp file.
+    pub fn prepare(&self, text: &str) -> Result<Prepared> {
         let dir = parent_of(&self.path);
         let err = |e| Error::io(&self.path, e);
         let mut tmp = tempfile::Builder::new()
-            .prefix(".cognito-auth-")
+            .prefix(&self.temp_prefix())
+            .rand_bytes(TEMP_RANDOM)
+            .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(dir)
             .map_err(err)?;
         tmp.write_all(text.as_bytes()).map_err(err)?;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
-        tmp.persist(&self.path).map_err(|e| err(e.error))?;
+        Ok(Prepared {
+            path: self.path.clone(),
+            tmp,
+        })
+    }
+
+    /// Removes the file (under the lock); whether there was one.
+    pub fn remove(&self) -> Result<bool> {
+        match fs::remove_file(&self.path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(Error::io(&self.path, e)),
+        }
+    }
+
+    fn temp_prefix(&self) -> String {
+        temp_prefix(&self.path)
+    }
+
+    fn sweep(&self) {
+        sweep_temps(&self.path);
+    }
+}
+
+fn temp_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!("{TEMP_PREFIX}{name}.")
+}
+
+/// Removes the temp files of writes to `path` that never landed. Call it only while holding
+/// the lock every writer of `path` holds: then no live writer has one open. Best effort: a
+/// leftover that cannot be removed harms nothing but space.
+pub fn sweep_temps(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = fs::read_dir(parent_of(path)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        // Exactly the random part: `credentials.bak`'s temps (`bak.XXXXXX`) are not ours.
+        if rest.len() == TEMP_RANDOM && rest.chars().all(|c| c.is_ascii_alphanumeric()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A temp file written and fsynced, waiting to replace its target. Only [`Locked::prepare`]
+/// makes one, so its target was locked; keep the [`Locked`] alive until it is committed.
+#[derive(Debug)]
+pub struct Prepared {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Prepared {
+    /// Renames the temp file over the target and fsyncs the folder.
+    pub fn commit(self) -> Result<()> {
+        let path = &self.path;
+        self.tmp
+            .persist(path)
+            .map_err(|e| Error::io(path, e.error))?;
+        // The rename itself is durable only once the folder is synced.
+        if let Ok(dir) = File::open(parent_of(path)) {
+            let _ = dir.sync_all();
+        }
         Ok(())
+    }
+}
+
+/// Takes the lock, polling until `wait` has passed: std's `File::lock` cannot time out.
+fn wait_for_lock(lock: &File, lock_path: &Path, wait: Duration) -> Result<()> {
+    let deadline = Instant::now() + wait;
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match lock.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(fs::TryLockError::WouldBlock) => {}
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(lock_path, e)),
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(Error::Refused {
+                message: format!(
+                    "another cognito-auth process held {} for more than {} s",
+                    lock_path.display(),
+                    wait.as_secs()
+                ),
+                hint: format!(
+                    "try again; if it keeps happening, look for a cognito-auth process that hangs ({} sets the wait)",
+                    env_vars::COGNITO_AUTH_TIMEOUT
+                ),
+            });
+        }
+        std::thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(100));
     }
 }
 
@@ -104,6 +248,68 @@ mod tests {
         assert_eq!(mode(&path), 0o600);
         assert_eq!(mode(&tmp.path().join("new/dir")), 0o700);
         assert_eq!(mode(&tmp.path().join("new")), 0o700);
+    }
+
+    #[test]
+    fn a_prepared_write_changes_nothing_until_committed_and_leaves_no_temp() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        let locked = Locked::acquire(&path).unwrap();
+        let prepared = locked.prepare("new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+        drop(prepared);
+        locked.prepare("newer").unwrap().commit().unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "newer");
+        let names: Vec<String> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn the_lock_sweeps_its_own_leftover_temps_and_no_other_file_s() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for name in [
+            ".cognito-auth-credentials.a1B2c3", // a killed writer of credentials
+            ".cognito-auth-credentials.bak.a1B2c3", // credentials.bak's
+            ".cognito-auth-config.a1B2c3",      // config's, maybe in flight
+            ".cognito-auth-credentials.toolong7", // not a name we make
+        ] {
+            fs::write(dir.join(name), "secret").unwrap();
+        }
+        let _locked = Locked::acquire(&dir.join("credentials")).unwrap();
+        let mut left: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with(TEMP_PREFIX))
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".cognito-auth-config.a1B2c3",
+                ".cognito-auth-credentials.bak.a1B2c3",
+                ".cognito-auth-credentials.toolong7",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_only_up_to_the_bound() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let _held = Locked::acquire(&path).unwrap();
+        let lock_path = tmp.path().join("credentials.lock");
+        let other = File::options().write(true).open(&lock_path).unwrap();
+        let err = wait_for_lock(&other, &lock_path, Duration::ZERO).unwrap_err();
+        assert!(
+            err.to_string().contains("held") && err.to_string().contains("credentials.lock"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,26 +1,27 @@
-//! `cognito-auth login`: sign in, exchange the ID token, write the AWS profile and the session.
+//! `cognito-auth login`: resolve the settings, gather the password or the browser's callback,
+//! and hand them to the sign-in transaction of the core (`signin`); then say what happened.
 //! With a live session and no password given, it refreshes instead of asking.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::auth::{self, AppClient, MfaKind, NewPassword, Prompt, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
-use crate::cache::{self, CachedCredentials, Session, SessionLock};
+use crate::cache::{self, Session};
 use crate::cli::LoginArgs;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
+use crate::hosted_ui::browser;
 use crate::hosted_ui::callback::{self, Outcome};
-use crate::hosted_ui::{self, Authorize, HostedUi, Pkce, browser};
-use crate::identity::{self, Exchange, RoleChoice};
-use crate::keystore;
 use crate::sdk;
 use crate::secret::Secret;
-use crate::session::{self, Want};
-use crate::settings::{Flags, Setting, Settings};
+use crate::session;
+use crate::settings::{Flags, Settings};
+use crate::signin::{self, SignIn};
 use crate::terminal;
+
+use super::prompt::TerminalPrompt;
 
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
 pub fn run(args: LoginArgs) -> Result<()> {
@@ -108,86 +109,34 @@ pub fn run(args: LoginArgs) -> Result<()> {
     };
     let password = password(args.password_stdin, &username)?;
     let mut prompt = TerminalPrompt::new(&settings, terminal::interactive(), args.mfa_code.clone());
-    let session = sign_in(
-        &settings,
-        &files,
-        &username,
-        &password,
-        args.force,
-        &mut prompt,
-    )?;
+    let session = SignIn {
+        settings: &settings,
+        files: &files,
+        force: args.force,
+    }
+    .with_password(&username, &password, &mut prompt)?;
     report(&profile, &session, &files, "Signed in as");
     Ok(())
 }
 
 /// Refreshes a live session without a password and writes its credentials to the profile.
 fn refresh(settings: &Settings, files: &AwsFiles, force: bool) -> Result<()> {
-    let profile = &settings.profile.value;
-    let stale = |reason: &str| Error::LoginRequired {
-        profile: profile.clone(),
-        reason: reason.into(),
-    };
-    let Some(cached) = cache::load(profile)? else {
-        return Err(stale("nobody is signed in"));
-    };
-    let differs = |s: &Option<Setting>, v: &str| s.as_ref().is_some_and(|s| s.value != v);
-    if differs(&settings.user_pool_id, &cached.user_pool_id)
-        || differs(&settings.client_id, &cached.client_id)
-        || differs(&settings.identity_pool_id, &cached.identity_pool_id)
-    {
-        return Err(stale(
-            "the profile's settings changed since the last sign-in",
-        ));
+    let (session, warning) = SignIn {
+        settings,
+        files,
+        force,
     }
-    let wanted_duration = settings.duration_secs();
-    if wanted_duration.is_some_and(|d| cached.role.duration != Some(d))
-        || differs(
-            &settings.role_arn,
-            cached.role.role_arn.as_deref().unwrap_or_default(),
-        )
-    {
-        return Err(stale("another role or duration was asked for"));
+    .refresh()?;
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
     }
-    let wanted_user = settings.username.as_ref().map(|s| s.value.as_str());
-    if wanted_user.is_some_and(|u| u != cached.login_name && u != cached.username) {
-        return Err(stale(&format!(
-            "the session belongs to {}",
-            cached.username
-        )));
-    }
-    let min_ttl = session::min_ttl()?;
-    let session = session::ensure(profile, Want::Credentials, min_ttl, |s| {
-        Ok(app_for_session(Some(settings), s))
-    })?;
-    write_files(settings, files, &session, force)?;
-    report(profile, &session, files, "Refreshed the session of");
+    report(
+        &settings.profile.value,
+        &session,
+        files,
+        "Refreshed the session of",
+    );
     Ok(())
-}
-
-/// The full sign-in: password, challenges, identity exchange; then the files and the session.
-pub fn sign_in(
-    settings: &Settings,
-    files: &AwsFiles,
-    username: &str,
-    password: &Secret<String>,
-    force: bool,
-    prompt: &mut TerminalPrompt,
-) -> Result<Session> {
-    let profile = settings.profile.value.as_str();
-    let app = app_client(settings)?;
-    let flow = settings.auth_flow();
-    settings.identity_pool_id()?; // before the password goes anywhere
-    let tokens = sdk::block_on(async {
-        let idp = sdk::user_pools(app.region());
-        let (tokens, used) = auth::sign_in(&idp, &app, username, password, flow, prompt).await?;
-        if used != flow {
-            prompt.notice(&format!(
-                "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
-            ));
-        }
-        Ok::<_, Error>(tokens)
-    })?;
-    finish(settings, files, username, tokens, force, prompt.tty, None)
 }
 
 /// How `login --browser` goes.
@@ -208,26 +157,17 @@ pub fn browser_sign_in(
     options: &BrowserOptions,
     force: bool,
 ) -> Result<Session> {
-    let base = settings.hosted_ui_domain()?.to_owned();
-    let app = app_client(settings)?;
-    settings.identity_pool_id()?;
-    let target = settings.redirect_uri.value.clone();
-    let redirect_uri = target.uri.clone();
-    let ui = HostedUi::for_app(&base, &app);
-    let pkce = Pkce::new()?;
-    let state = hosted_ui::random_token(24)?;
-    let scopes = hosted_ui::scope_list(options.scopes);
-    let url = ui.authorize_url(&Authorize {
-        redirect_uri: &redirect_uri,
-        state: &state,
-        challenge: &pkce.challenge,
-        scopes: &scopes,
-        identity_provider: options.identity_provider,
-    });
+    let sign_in = SignIn {
+        settings,
+        files,
+        force,
+    };
+    let browser = sign_in.browser(options.identity_provider, options.scopes)?;
+    let (url, redirect_uri) = (browser.url(), browser.redirect_uri());
     let stop_pasting = Arc::new(AtomicBool::new(false));
     let outcome = sdk::block_on(async {
-        let listeners = target.bind()?;
-        ui.check_authorize(&url, &redirect_uri).await?;
+        let listeners = browser.target().bind()?;
+        browser.check().await?;
         let mut pasted = None;
         if !options.open {
             eprintln!(
@@ -235,7 +175,7 @@ pub fn browser_sign_in(
             );
             pasted = paste_reader(stop_pasting.clone());
         } else {
-            match browser::open(&url) {
+            match browser::open(url) {
                 Ok(()) => eprintln!(
                     "Opened the sign-in page in your browser. If it did not open, visit:\n\n  {url}\n"
                 ),
@@ -250,8 +190,8 @@ pub fn browser_sign_in(
         );
         callback::wait(
             listeners,
-            &target,
-            &state,
+            browser.target(),
+            browser.state(),
             options.timeout,
             pasted,
             &mut |m| eprintln!("warning: {m}"),
@@ -259,41 +199,15 @@ pub fn browser_sign_in(
         .await
     });
     stop_pasting.store(true, Ordering::Relaxed);
-    let outcome = outcome?;
-    let (code, responder) = match outcome {
+    let (code, responder) = match outcome? {
         Outcome::Code(code, responder) => (code, responder),
         Outcome::Denied { error, description } => {
-            return Err(Error::Refused {
-                message: format!(
-                    "the Hosted UI ended the sign-in with {error}{}",
-                    description.map(|d| format!(": {d}")).unwrap_or_default()
-                ),
-                hint: match error.as_str() {
-                    "access_denied" => "the sign-in was cancelled or refused (at Cognito or the identity provider): run `cognito-auth login --browser` to try again",
-                    "invalid_scope" => "ask only for scopes the app client allows (--scope), or none to get all of them",
-                    _ => "check the app client's Hosted UI settings and the identity provider, then try again",
-                }
-                .into(),
-            });
+            return Err(signin::denied(&error, description.as_deref()));
         }
     };
     // The browser waits for the outcome: it says "signed in" only once everything is written.
-    let result = sdk::block_on(ui.exchange_code(&code, &pkce.verifier, &redirect_uri)).and_then(
-        |response| {
-            let id_token = response.id_token.ok_or_else(|| Error::Refused {
-                message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
-                hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)".into(),
-            })?;
-            let tokens = Tokens {
-                id_token,
-                access_token: response.access_token,
-                refresh_token: response.refresh_token,
-            };
-            let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-            let tty = terminal::interactive();
-            finish(settings, files, &claims.username, tokens, force, tty, Some(base))
-        },
-    );
+    let mut prompt = TerminalPrompt::new(settings, terminal::interactive(), None);
+    let result = browser.finish(&sign_in, &code, &mut prompt);
     responder.finish(result.as_ref().map(|_| ()));
     result
 }
@@ -352,135 +266,6 @@ fn paste_reader(stop: Arc<AtomicBool>) -> Option<tokio::sync::mpsc::UnboundedRec
     Some(rx)
 }
 
-/// After the user pool's tokens: the role, the identity pool exchange, the files, the session.
-fn finish(
-    settings: &Settings,
-    files: &AwsFiles,
-    username: &str,
-    tokens: Tokens,
-    force: bool,
-    tty: bool,
-    hosted_ui: Option<String>,
-) -> Result<Session> {
-    let profile = settings.profile.value.as_str();
-    let app = app_client(settings)?;
-    let identity_pool_id = settings.identity_pool_id()?.to_owned();
-    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let role = choose_role(settings, &claims, tty)?;
-    let session_name = session::role_session_name(&claims.username);
-    let (identity_id, creds) = sdk::block_on(
-        Exchange {
-            identity_pool_id: &identity_pool_id,
-            user_pool_id: &app.user_pool_id,
-            client_id: &app.client_id,
-            id_token: &tokens.id_token,
-            role: &role,
-            session_name: &session_name,
-        }
-        .run(&sdk::identity_pools(identity::identity_pool_region(
-            &identity_pool_id,
-        ))),
-    )?;
-
-    let now = clock::now();
-    let claims = jwt::id_claims(tokens.id_token.expose()).unwrap_or_default();
-    let lock = SessionLock::acquire(profile)?;
-    let session = Session {
-        username: if claims.username.is_empty() {
-            username.to_owned()
-        } else {
-            claims.username
-        },
-        groups: claims.groups,
-        user_pool_id: app.user_pool_id.clone(),
-        client_id: app.client_id.clone(),
-        identity_pool_id,
-        region: settings
-            .region
-            .as_ref()
-            .map_or(app.region(), |r| r.value.as_str())
-            .to_owned(),
-        identity_id,
-        signed_in_at: now,
-        id_token: tokens.id_token,
-        access_token: tokens.access_token,
-        tokens_expire: if claims.exp > 0 {
-            claims.exp
-        } else {
-            now + 3600
-        },
-        refresh_token: None,
-        role,
-        login_name: username.to_owned(),
-        credentials: CachedCredentials::new(&creds, now),
-        hosted_ui,
-    };
-    write_files(settings, files, &session, force)?;
-    // Only now that nothing can fail for want of a file: the new refresh token replaces the old.
-    let mut session = session;
-    if let Some(token) = &tokens.refresh_token {
-        session.refresh_token = Some(keystore::save(profile, token)?);
-    }
-    lock.save(&session)?;
-    Ok(session)
-}
-
-/// The role and lifetime to ask for: `--role-arn` / `role_arn` and `--duration` / `duration`;
-/// for the basic flow without a role, the token's preferred role; and with several roles on
-/// offer, none chosen and a terminal, the user's pick (the enhanced flow's CustomRoleArn).
-fn choose_role(settings: &Settings, claims: &jwt::IdClaims, tty: bool) -> Result<RoleChoice> {
-    let duration = settings.duration_secs();
-    let mut role_arn = settings.role_arn.as_ref().map(|r| r.value.clone());
-    if role_arn.is_none() && duration.is_some() {
-        role_arn = claims
-            .preferred_role
-            .clone()
-            .or_else(|| match claims.roles.as_slice() {
-                [only] => Some(only.clone()),
-                _ => None,
-            });
-    }
-    if role_arn.is_none() && claims.roles.len() > 1 && tty {
-        let list: Vec<String> = claims
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(i, r)| format!("  {}) {r}", i + 1))
-            .collect();
-        terminal::tell(&format!(
-            "Your groups offer several roles:\n{}",
-            list.join("\n")
-        ));
-        let answer = terminal::ask_tty("Role (number, Enter for the preferred one)")?;
-        if !answer.is_empty() {
-            let pick = answer
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| claims.roles.get(i.wrapping_sub(1)));
-            role_arn = Some(
-                pick.cloned()
-                    .ok_or_else(|| Error::Usage(format!("`{answer}` is not one of the roles")))?,
-            );
-        }
-    }
-    Ok(RoleChoice { role_arn, duration })
-}
-
-/// Writes the credentials into the profile, unless the profile runs our `credential_process`
-/// (static keys there would shadow it); the region goes into the config either way.
-fn write_files(
-    settings: &Settings,
-    files: &AwsFiles,
-    session: &Session,
-    force: bool,
-) -> Result<()> {
-    let profile = &settings.profile.value;
-    if files.uses_credential_process(profile)? {
-        return Ok(());
-    }
-    files.write_login(profile, &session.credentials, &session.region, force)
-}
-
 fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
     let groups = if session.groups.is_empty() {
         String::new()
@@ -507,33 +292,6 @@ fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
     }
 }
 
-/// The app client of the current settings.
-pub fn app_client(settings: &Settings) -> Result<AppClient> {
-    Ok(AppClient {
-        user_pool_id: settings.user_pool_id()?.to_owned(),
-        client_id: settings.client_id()?.to_owned(),
-        client_secret: settings.client_secret.as_ref().map(|s| s.value.clone()),
-    })
-}
-
-/// The app client a session was signed in through, with the secret the settings hold for it
-/// (the session itself keeps no client secret).
-pub fn app_for_session(settings: Option<&Settings>, session: &Session) -> AppClient {
-    let secret = settings
-        .filter(|s| {
-            s.client_id
-                .as_ref()
-                .is_none_or(|c| c.value == session.client_id)
-        })
-        .and_then(|s| s.client_secret.as_ref())
-        .map(|s| s.value.clone());
-    AppClient {
-        user_pool_id: session.user_pool_id.clone(),
-        client_id: session.client_id.clone(),
-        client_secret: secret,
-    }
-}
-
 /// The password from stdin, `COGNITO_PASSWORD` or a hidden prompt; never a flag.
 fn password(from_stdin: bool, username: &str) -> Result<Secret<String>> {
     if from_stdin {
@@ -549,169 +307,4 @@ fn password(from_stdin: bool, username: &str) -> Result<Secret<String>> {
         what: "a password",
         hint: "pipe it with --password-stdin or set COGNITO_PASSWORD",
     })
-}
-
-/// Answers challenges from flags, the environment, `mfa_process` or, when `tty` says a person
-/// is there, the terminal.
-pub struct TerminalPrompt {
-    /// Whether prompts may go to the terminal.
-    pub tty: bool,
-    /// `--mfa-code`, used for the first code asked for.
-    pub mfa_code: Option<Secret<String>>,
-    /// The profile's `mfa_process` command.
-    pub mfa_process: Option<String>,
-}
-
-impl TerminalPrompt {
-    /// A prompt for `settings`, with `--mfa-code` if given.
-    pub fn new(settings: &Settings, tty: bool, mfa_code: Option<String>) -> Self {
-        Self {
-            tty,
-            mfa_code: mfa_code.map(Secret::new),
-            mfa_process: settings.mfa_process.as_ref().map(|s| s.value.clone()),
-        }
-    }
-}
-
-impl Prompt for TerminalPrompt {
-    fn new_password(&mut self, username: &str, required: &[String]) -> Result<NewPassword> {
-        let from_env = env_vars::get(env_vars::COGNITO_NEW_PASSWORD).map(Secret::new);
-        if !self.tty && (from_env.is_none() || !required.is_empty()) {
-            return Err(Error::NeedsInput {
-                what: "a new password (the user has a temporary one)",
-                hint: "set COGNITO_NEW_PASSWORD, or sign in once at a terminal (which also asks for any attributes the pool requires)",
-            });
-        }
-        let password = match from_env {
-            Some(p) => p,
-            None => {
-                terminal::tell(&format!("{username} must choose a new password."));
-                let first = terminal::ask_secret("New password")?;
-                let second = terminal::ask_secret("New password again")?;
-                if first != second {
-                    return Err(Error::PasswordMismatch);
-                }
-                first
-            }
-        };
-        let mut attributes = Vec::new();
-        for name in required {
-            attributes.push((
-                name.clone(),
-                terminal::ask_tty(&format!("Value for the required attribute `{name}`"))?,
-            ));
-        }
-        Ok(NewPassword {
-            password,
-            attributes,
-        })
-    }
-
-    fn mfa_code(&mut self, kind: MfaKind, destination: Option<&str>) -> Result<Secret<String>> {
-        if let Some(code) = self.mfa_code.take() {
-            return Ok(code);
-        }
-        if let Some(code) = env_vars::get(env_vars::COGNITO_MFA_CODE) {
-            return Ok(Secret::new(code));
-        }
-        if let Some(command) = &self.mfa_process {
-            return run_mfa_process(command);
-        }
-        if !self.tty {
-            return Err(Error::NeedsInput {
-                what: "an MFA code",
-                hint: "pass --mfa-code, set COGNITO_MFA_CODE, or set mfa_process in the profile (`cognito-auth configure --mfa-process CMD`)",
-            });
-        }
-        let label = match destination {
-            Some(to) => format!("{} sent to {to}", kind.describe()),
-            None => kind.describe().to_owned(),
-        };
-        Ok(Secret::new(terminal::ask_tty(&capitalize(&label))?))
-    }
-
-    fn choose_mfa(&mut self, options: &[String]) -> Result<String> {
-        if options.len() > 1 && self.tty {
-            let list = options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| format!("{}) {o}", i + 1))
-                .collect::<Vec<_>>()
-                .join("  ");
-            let answer = terminal::ask_tty(&format!("Second factor: {list}"))?;
-            if let Some(choice) = answer
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| options.get(i.wrapping_sub(1)))
-            {
-                return Ok(choice.clone());
-            }
-            if options.contains(&answer) {
-                return Ok(answer);
-            }
-            return Err(Error::Usage(format!(
-                "`{answer}` is not one of the offered second factors"
-            )));
-        }
-        // Unattended: an authenticator app code can come from mfa_process; prefer it.
-        Ok(options
-            .iter()
-            .find(|o| *o == "SOFTWARE_TOKEN_MFA")
-            .or_else(|| options.first())
-            .cloned()
-            .unwrap_or_else(|| "SOFTWARE_TOKEN_MFA".into()))
-    }
-
-    fn show_totp_setup(&mut self, secret: &str, uri: &str) -> Result<()> {
-        let code_source = self.mfa_code.is_some()
-            || self.mfa_process.is_some()
-            || env_vars::get(env_vars::COGNITO_MFA_CODE).is_some();
-        if !self.tty && !code_source {
-            // Nobody could scan it, and a CI log must not keep the seed.
-            return Err(Error::NeedsInput {
-                what: "an authenticator app set-up (MFA_SETUP)",
-                hint: "sign in once at a terminal to scan the QR code",
-            });
-        }
-        let qr = qrcode::QrCode::new(uri.as_bytes())
-            .map(|code| {
-                code.render::<qrcode::render::unicode::Dense1x2>()
-                    .quiet_zone(true)
-                    .build()
-            })
-            .unwrap_or_default();
-        terminal::tell(&format!(
-            "Set up an authenticator app: scan this QR code, or enter the secret {secret}\n{uri}\n{qr}"
-        ));
-        Ok(())
-    }
-
-    fn notice(&mut self, message: &str) {
-        eprintln!("note: {message}");
-    }
-}
-
-/// Runs `mfa_process` and takes the code from its stdout.
-fn run_mfa_process(command: &str) -> Result<Secret<String>> {
-    let out = std::process::Command::new("sh")
-        .args(["-c", command])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| Error::io("mfa_process", e))?;
-    let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
-    if !out.status.success() || code.is_empty() {
-        return Err(Error::Usage(format!(
-            "mfa_process `{command}` gave no code ({})",
-            out.status
-        )));
-    }
-    Ok(Secret::new(code))
-}
-
-fn capitalize(s: &str) -> String {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

@@ -14,6 +14,7 @@ use crate::hosted_ui::HostedUi;
 use crate::keystore;
 use crate::sdk;
 use crate::settings::{self, Flags, Settings};
+use crate::signin;
 
 /// Signs the profile out; signing out when signed out is success.
 pub fn run(args: LogoutArgs) -> Result<()> {
@@ -30,7 +31,7 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             profile: Some(profile.clone()),
             ..Flags::default()
         });
-        let app = super::login::app_for_session(settings.as_ref().ok(), session);
+        let app = signin::app_for_session(settings.as_ref().ok(), session);
         let idp = sdk::user_pools(app.region());
         let token = match session.refresh_token {
             Some(store) => keystore::load(&profile, store)?,
@@ -75,10 +76,11 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     keystore::delete(&profile)?;
     let had_session = lock.delete()?;
     let files = AwsFiles::locate()?;
-    let ours = session
-        .as_ref()
-        .map(|s| s.credentials.access_key_id.clone());
-    match ours.map_or(Ok(false), |key_id| files.remove_ours(&profile, &key_id)) {
+    let removed = match &session {
+        Some(s) => files.remove_ours(&profile, |k| s.owns(k)),
+        None => Ok(false),
+    };
+    match removed {
         Ok(true) => done.push(format!(
             "removed the credentials of [{profile}] from {}",
             files.credentials.display()

@@ -9,6 +9,7 @@ pub mod export;
 pub mod login;
 pub mod logout;
 pub mod man;
+pub mod prompt;
 pub mod roles;
 pub mod status;
 pub mod token;
@@ -16,13 +17,15 @@ pub mod token;
 use crate::awsfiles::AwsFiles;
 use crate::cache::Session;
 use crate::error::{Error, Result};
-use crate::session::{self, Want};
+use crate::session::{self, Ensured, Reauth, Want};
 use crate::settings::{self, Flags, Settings};
+use crate::signin::SignIn;
 use crate::terminal;
 
 /// A live session for the profile (`--profile`, else `AWS_PROFILE`, else `default`), refreshed
 /// if needed. When only a password would do and the process has a terminal, it asks on
-/// /dev/tty and signs in again; without one it fails at once and never reads stdin.
+/// /dev/tty and signs in again; without one it fails at once and never reads stdin. A refresh
+/// that failed while cached credentials are still good is a `warning:` on stderr.
 pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, Session)> {
     let profile = settings::resolve_profile(profile_flag)?.value;
     let settings_of = || {
@@ -32,39 +35,45 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
         })
     };
     let min_ttl = session::min_ttl()?;
-    match session::ensure(&profile, want, min_ttl, |s| {
-        Ok(login::app_for_session(Some(&settings_of()?), s))
-    }) {
-        Err(Error::LoginRequired { reason, .. }) if terminal::has_tty() => {
-            let last = crate::cache::load(&profile).ok().flatten();
-            if last.is_some_and(|s| s.hosted_ui.is_some()) {
-                // A browser sign-in is not something to start from inside another program.
-                return Err(Error::LoginRequired {
-                    reason: format!(
-                        "{reason} (it was a browser sign-in: `cognito-auth login --browser`)"
-                    ),
-                    profile,
-                });
+    let (needed, reason) = match session::ensure(&profile, want, min_ttl, settings_of)? {
+        Ensured::Live { session, warning } => {
+            if let Some(warning) = warning {
+                eprintln!("warning: {warning}");
             }
-            let settings = settings_of()?;
-            let cached = session::cached_username(&profile);
-            let Some(username) =
-                cached.or_else(|| settings.username.as_ref().map(|s| s.value.clone()))
-            else {
-                return Err(Error::LoginRequired { profile, reason });
-            };
-            let files = AwsFiles::locate()?;
-            files.preflight(&profile, false)?; // before asking for anything
-            eprintln!(
-                "cognito-auth: {reason}; signing {username} in to profile `{profile}` again."
-            );
-            let password = terminal::ask_secret(&format!("Password for {username}"))?;
-            let mut prompt = login::TerminalPrompt::new(&settings, true, None);
-            let files = AwsFiles::locate()?;
-            let session =
-                login::sign_in(&settings, &files, &username, &password, false, &mut prompt)?;
-            Ok((profile, session))
+            return Ok((profile, *session));
         }
-        other => other.map(|s| (profile, s)),
+        Ensured::SignIn { needed, reason } => (needed, reason),
+    };
+    if !terminal::has_tty() {
+        return Err(Error::LoginRequired { profile, reason });
     }
+    let cached = match needed {
+        // A browser sign-in is not something to start from inside another program.
+        Reauth::Browser => {
+            return Err(Error::LoginRequired {
+                reason: format!(
+                    "{reason} (it was a browser sign-in: `cognito-auth login --browser`)"
+                ),
+                profile,
+            });
+        }
+        Reauth::Password { username } => username,
+    };
+    let settings = settings_of()?;
+    let Some(username) = cached.or_else(|| settings.username.as_ref().map(|s| s.value.clone()))
+    else {
+        return Err(Error::LoginRequired { profile, reason });
+    };
+    let files = AwsFiles::locate()?;
+    files.preflight(&profile, false)?; // before asking for anything
+    eprintln!("cognito-auth: {reason}; signing {username} in to profile `{profile}` again.");
+    let password = terminal::ask_secret(&format!("Password for {username}"))?;
+    let mut prompt = prompt::TerminalPrompt::new(&settings, true, None);
+    let session = SignIn {
+        settings: &settings,
+        files: &files,
+        force: false,
+    }
+    .with_password(&username, &password, &mut prompt)?;
+    Ok((profile, session))
 }
