@@ -52,6 +52,9 @@ pub const COGNITO_AUTH_CACHE_DIR: &str = "COGNITO_AUTH_CACHE_DIR";
 pub const COGNITO_AUTH_KEYRING: &str = "COGNITO_AUTH_KEYRING";
 /// Seconds of life cached credentials must still have to be handed out without a refresh.
 pub const COGNITO_AUTH_MIN_TTL: &str = "COGNITO_AUTH_MIN_TTL";
+/// Seconds the network part of a command may take in all (default 10): requests, retries and
+/// waits together. Each request of an interactive `login` gets the same bound.
+pub const COGNITO_AUTH_TIMEOUT: &str = "COGNITO_AUTH_TIMEOUT";
 /// Disables colour (read by the error printer).
 pub const NO_COLOR: &str = "NO_COLOR";
 

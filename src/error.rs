@@ -77,6 +77,31 @@ pub enum Error {
         endpoint: String,
         detail: String,
     },
+    /// The whole network part of a command ran past its bound (`COGNITO_AUTH_TIMEOUT`).
+    #[error("{service} at {endpoint} did not answer within {secs} s")]
+    Timeout {
+        service: &'static str,
+        endpoint: String,
+        secs: u64,
+    },
+    /// The service answered, but not with anything it sends when working: an HTTP 5xx, a body
+    /// that is not its protocol (HTML, garbage), a truncated body.
+    #[error("{service} at {endpoint} failed: {status}: {detail}")]
+    ServerFailure {
+        service: &'static str,
+        endpoint: String,
+        /// `HTTP 500`, or `no HTTP status` when the connection broke before one came.
+        status: String,
+        detail: String,
+    },
+    /// A file of ours (session, refresh token, token cache) that cannot be read as we wrote it.
+    #[error("the {what} of profile `{profile}` cannot be read ({}: {reason})", path.display())]
+    StateUnreadable {
+        what: &'static str,
+        profile: String,
+        path: PathBuf,
+        reason: String,
+    },
     #[error("{service} is throttling requests: {message}")]
     Throttled {
         service: &'static str,
@@ -167,6 +192,16 @@ impl Error {
             Error::Unreachable { .. } => {
                 "check the network, the region, and any AWS_ENDPOINT_URL* variable".into()
             }
+            Error::Timeout { secs, .. } => format!(
+                "check the network and any AWS_ENDPOINT_URL* variable; {} sets the bound in seconds (now {secs})",
+                crate::env_vars::COGNITO_AUTH_TIMEOUT
+            ),
+            Error::ServerFailure { .. } => {
+                "the service is failing or something else answers at that address: try again in a moment, and check any AWS_ENDPOINT_URL* variable".into()
+            }
+            Error::StateUnreadable { profile, .. } => format!(
+                "run `cognito-auth logout --profile {profile}` (it removes the file), then `cognito-auth login --profile {profile}`"
+            ),
             Error::Throttled { .. } => "wait a moment and try again".into(),
             Error::Service { .. } => return None,
             Error::LongTermKeys { profile, .. } => format!(

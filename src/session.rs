@@ -87,7 +87,7 @@ pub fn ensure(
     }
     let app = app_for(&session)?;
     let previous_key_id = session.credentials.access_key_id.clone();
-    sdk::block_on(renew(profile, &mut session, &app, want, now))?;
+    sdk::bounded(renew(profile, &mut session, &app, want, now))?;
     // What was renewed is kept, even if it falls short of COGNITO_AUTH_MIN_TTL below.
     lock.save(&session)?;
     if want == Want::Credentials {

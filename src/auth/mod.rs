@@ -19,6 +19,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 use crate::error::{Error, Result};
 use crate::sdk::{self, Failure, Service};
 use crate::secret::Secret;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 /// The app client a user signs in through.
 #[derive(Debug, Clone)]
@@ -500,10 +501,9 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 
 /// Turns a user pool's error answer into a sentence about this user and client.
 /// A user pool call's failure, explained for this user and client.
-fn pool_error<E, R>(e: SdkError<E, R>, app: &AppClient, username: &str) -> Error
+fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     explain(
         sdk::classify(e, Service::UserPools, app.region()),

@@ -42,8 +42,8 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             .map(|base| HostedUi::for_app(base, &app));
         if let Some(token) = token {
             let revoked = match &hosted_ui {
-                Some(ui) => sdk::block_on(ui.revoke(&token)),
-                None => sdk::block_on(auth::revoke(&idp, &app, &token)),
+                Some(ui) => sdk::bounded(ui.revoke(&token)),
+                None => sdk::bounded(auth::revoke(&idp, &app, &token)),
             };
             match revoked {
                 Ok(()) => done.push("revoked the refresh token".to_owned()),
@@ -59,7 +59,7 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             browser_logout = Some(ui.logout_url(redirect_uri));
         }
         if args.global {
-            match sdk::block_on(auth::global_sign_out(
+            match sdk::bounded(auth::global_sign_out(
                 &idp,
                 app.region(),
                 &session.access_token,

@@ -109,7 +109,7 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
         client_secret: Some(&secret),
     };
     let now = clock::now();
-    let response = crate::sdk::block_on(ui.client_credentials(&scopes))?;
+    let response = crate::sdk::bounded(ui.client_credentials(&scopes))?;
     let cached = CachedToken {
         expires_at: now + response.expires_in.unwrap_or(3600),
         base,

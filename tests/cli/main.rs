@@ -7,6 +7,7 @@ mod files;
 mod help;
 mod login;
 mod mfa;
+mod network;
 mod regressions;
 mod roles;
 mod session;
