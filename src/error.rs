@@ -200,7 +200,7 @@ impl Error {
                 "the service is failing or something else answers at that address: try again in a moment, and check any AWS_ENDPOINT_URL* variable".into()
             }
             Error::StateUnreadable { profile, .. } => format!(
-                "run `cognito-auth logout --profile {profile}` (it removes the file), then `cognito-auth login --profile {profile}`"
+                "`cognito-auth logout --profile {profile}` removes it; nothing else of yours is in it"
             ),
             Error::Throttled { .. } => "wait a moment and try again".into(),
             Error::Service { .. } => return None,

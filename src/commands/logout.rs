@@ -7,7 +7,7 @@
 
 use crate::auth;
 use crate::awsfiles::AwsFiles;
-use crate::cache::SessionLock;
+use crate::cache::{self, SessionLock};
 use crate::cli::LogoutArgs;
 use crate::error::Result;
 use crate::hosted_ui::HostedUi;
@@ -19,7 +19,12 @@ use crate::settings::{self, Flags, Settings};
 pub fn run(args: LogoutArgs) -> Result<()> {
     let profile = settings::resolve_profile(args.profile.profile.as_deref())?.value;
     let lock = SessionLock::acquire(&profile)?;
-    let session = lock.load()?;
+    // A session file that cannot be read is removed like a readable one; only what it would
+    // have told us (the token to revoke, which keys are ours) is missing.
+    let (session, unreadable) = match lock.inspect() {
+        Ok(session) => (session, None),
+        Err(unreadable) => (None, Some(unreadable)),
+    };
     let mut done = Vec::new();
     let mut warnings = Vec::new();
     let mut browser_logout = None;
@@ -32,8 +37,15 @@ pub fn run(args: LogoutArgs) -> Result<()> {
         });
         let app = super::login::app_for_session(settings.as_ref().ok(), session);
         let idp = sdk::user_pools(app.region());
-        let token = match session.refresh_token {
-            Some(store) => keystore::load(&profile, store)?,
+        let token = match session
+            .refresh_token
+            .map(|store| keystore::load(&profile, store))
+        {
+            Some(Ok(token)) => token,
+            Some(Err(e)) => {
+                warnings.push(format!("the refresh token was not revoked: {e}"));
+                None
+            }
             None => None,
         };
         let hosted_ui = session
@@ -74,7 +86,19 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     }
     keystore::delete(&profile)?;
     let had_session = lock.delete()?;
+    if cache::remove_state(&cache::client_credentials_file(&profile)?)? {
+        done.push("deleted the cached client-credentials token".to_owned());
+    }
     let files = AwsFiles::locate()?;
+    if let Some(unreadable) = &unreadable
+        && files.read_credentials(&profile).ok().flatten().is_some()
+    {
+        warnings.push(format!(
+            "the session file could not be read ({}), so the keys in [{profile}] of {} cannot be told from another tool's and were left as they are",
+            unreadable.reason,
+            files.credentials.display()
+        ));
+    }
     let ours = session
         .as_ref()
         .map(|s| s.credentials.access_key_id.clone());
@@ -89,8 +113,13 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    if had_session {
-        done.push("deleted the cached session".into());
+    match (&unreadable, had_session) {
+        (Some(u), _) => done.push(format!(
+            "deleted the cached session, which could not be read ({})",
+            u.reason
+        )),
+        (None, true) => done.push("deleted the cached session".into()),
+        (None, false) => {}
     }
     if done.is_empty() {
         eprintln!("Profile `{profile}` was not signed in; nothing to do.");
