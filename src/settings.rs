@@ -196,10 +196,18 @@ impl Files {
 impl Settings {
     /// Resolves every setting of the profile named by the flags (or `AWS_PROFILE`, or `default`).
     pub fn resolve(flags: &Flags) -> Result<Self> {
+        let settings = Self::resolve_unchecked(flags)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// [`Settings::resolve`] without checking the values, for the commands that must work with
+    /// a bad stored value: `configure`, which fixes it, and `status`, which shows it.
+    pub fn resolve_unchecked(flags: &Flags) -> Result<Self> {
         let profile = resolve_profile(flags.profile.as_deref())?;
         let config_path = config_path()?;
         let files = Files {
-            ours: awsfiles::parse(&config_path, &store::read_or_empty(&config_path)?)?,
+            ours: awsfiles::parse(&config_path, &read_text(&config_path)?)?,
             ours_path: config_path.clone(),
             python: PythonConfig::load()?,
         };
@@ -253,11 +261,11 @@ impl Settings {
             profile,
             config_path,
         };
-        settings.validate()?;
         Ok(settings)
     }
 
-    fn validate(&self) -> Result<()> {
+    /// Checks every value; the first bad one is the error.
+    pub fn validate(&self) -> Result<()> {
         let all = [
             ("user_pool_id", &self.user_pool_id),
             ("identity_pool_id", &self.identity_pool_id),
@@ -420,6 +428,23 @@ pub fn save_profile(path: &Path, profile: &str, changes: &[(&str, Option<&str>)]
     lock.write(&ini.to_text())
 }
 
+/// A config file's text ("" if it does not exist); bytes that are not UTF-8 are
+/// [`Error::Malformed`] at their line, like any other line the file cannot hold.
+fn read_text(path: &std::path::Path) -> Result<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            Error::Malformed {
+                path: path.to_owned(),
+                line: good.iter().filter(|b| **b == b'\n').count() + 1,
+                reason: "not UTF-8 text".into(),
+            }
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 /// The Python tool's `~/.cognito-cli-config.json`.
 #[derive(Debug, Default, Deserialize)]
 struct PythonConfig {
@@ -435,7 +460,7 @@ impl PythonConfig {
         let Some(path) = dirs::home_dir().map(|h| h.join(".cognito-cli-config.json")) else {
             return Ok(None);
         };
-        let text = store::read_or_empty(&path)?;
+        let text = read_text(&path)?;
         if text.is_empty() {
             return Ok(None);
         }

@@ -16,7 +16,8 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
     };
     // Resolve only the profile name and the file first: what is stored must not be mixed with
     // values that come from the environment.
-    let current = Settings::resolve(&flags)?;
+    // Unchecked: a bad stored value must not stop the configure that replaces it.
+    let current = Settings::resolve_unchecked(&flags)?;
     let profile = current.profile.value.clone();
     let path = current.config_path.clone();
     let stored = |s: &Option<settings::Setting>| {

@@ -11,10 +11,14 @@ use crate::settings::{Flags, Setting, Settings};
 
 /// Prints the report; returns whether the profile holds live credentials.
 pub fn run(args: StatusArgs) -> Result<bool> {
-    let settings = Settings::resolve(&Flags {
+    // Unchecked, so a bad value is shown (with a warning) rather than hiding everything.
+    let settings = Settings::resolve_unchecked(&Flags {
         profile: args.profile.profile.clone(),
         ..Flags::default()
     })?;
+    if let Err(bad) = settings.validate() {
+        eprintln!("warning: {bad}");
+    }
     let profile = settings.profile.value.clone();
     let view_of = |name, s: &Option<Setting>| SettingView {
         name,

@@ -230,3 +230,65 @@ fn an_unreadable_client_credentials_cache_is_replaced_or_removed_by_logout() {
     assert!(!file.exists());
     m2m_token(&sb).success();
 }
+
+#[test]
+fn a_bad_stored_value_does_not_block_the_configure_that_fixes_it_or_status() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.our_config().parent().unwrap()).unwrap();
+    std::fs::write(
+        sb.our_config(),
+        "[dev]\nuser_pool_id = us-east-1_abc\nclient_id = c\nauth_flow = bogus\n",
+    )
+    .unwrap();
+    let bad = "invalid auth flow (from config file";
+    sb.cmd()
+        .args(["status", "--profile", "dev"])
+        .assert()
+        .code(1) // no credentials: the usual answer, not a settings error
+        .stdout(predicate::str::contains("us-east-1_abc"))
+        .stderr(predicate::str::starts_with(format!("warning: {bad}")));
+    sb.cmd()
+        .args(["login", "--profile", "dev", "-u", ALICE])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(bad));
+    sb.cmd()
+        .args(["configure", "--profile", "dev", "--auth-flow", "srp"])
+        .assert()
+        .success();
+    assert!(
+        sb.read(".config/cognito-auth/config")
+            .contains("auth_flow = srp")
+    );
+    sb.cmd()
+        .args(["status", "--profile", "dev"])
+        .assert()
+        .stderr("");
+}
+
+#[test]
+fn config_files_that_are_not_utf8_are_malformed_at_their_line() {
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.our_config().parent().unwrap()).unwrap();
+    std::fs::write(sb.our_config(), b"[dev]\nclient_id = caf\xe9\n").unwrap();
+    sb.cmd()
+        .args(["status", "--profile", "dev"])
+        .assert()
+        .code(1)
+        .stderr(format!(
+            "error: {}:2: not UTF-8 text\nhint: fix or remove that line; cognito-auth changes nothing until then\n",
+            sb.our_config().display()
+        ));
+    std::fs::remove_file(sb.our_config()).unwrap();
+    let python = sb.path(".cognito-cli-config.json");
+    std::fs::write(&python, b"{\n\"client_id\": \"\xff\"}\n").unwrap();
+    sb.cmd()
+        .args(["status", "--profile", "dev"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(format!(
+            "error: {}:2: not UTF-8 text\n",
+            python.display()
+        )));
+}
