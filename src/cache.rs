@@ -102,10 +102,9 @@ pub fn cache_dir() -> Result<PathBuf> {
     }
     dirs::cache_dir()
         .map(|d| d.join("cognito-auth"))
-        .ok_or_else(|| {
-            Error::Usage(
-                "cannot find the user's cache folder; set HOME or COGNITO_AUTH_CACHE_DIR".into(),
-            )
+        .ok_or(Error::NoHome {
+            what: "cache",
+            variable: env_vars::COGNITO_AUTH_CACHE_DIR,
         })
 }
 

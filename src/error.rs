@@ -28,6 +28,15 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// No HOME (or platform equivalent) to find one of our folders in.
+    #[error("cannot find the user's {what} folder")]
+    NoHome {
+        what: &'static str,
+        variable: &'static str,
+    },
+    /// Something that should not fail did (the OS gave no randomness): a bug or a broken system.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A refusal whose remedy depends on the case.
     #[error("{message}")]
     Refused { message: String, hint: String },
@@ -149,7 +158,8 @@ impl Error {
             } => format!(
                 "run `cognito-auth configure --profile {profile} {flag} ...` or set {env}"
             ),
-            Error::InvalidValue { .. } | Error::Usage(_) => return None,
+            Error::InvalidValue { .. } | Error::Usage(_) | Error::Internal(_) => return None,
+            Error::NoHome { variable, .. } => format!("set HOME, or {variable}"),
             Error::Refused { hint, .. } => hint.clone(),
             Error::NotAuthorized { .. } => {
                 "check the username and password; a user locked out by too many attempts must wait before retrying".into()
@@ -219,6 +229,8 @@ impl Error {
         match self {
             Error::InvalidValue { .. }
             | Error::Usage(_)
+            | Error::NoHome { .. }
+            | Error::Internal(_)
             | Error::Service { .. }
             | Error::Io { .. } => EXIT_USAGE,
             _ => EXIT_FAILURE,
@@ -228,3 +240,51 @@ impl Error {
 
 /// Shorthand for results of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_and_state_failures_are_expected_failures_with_hints() {
+        let timeout = Error::Timeout {
+            service: "AWS STS",
+            endpoint: "http://127.0.0.1:9".into(),
+            secs: 10,
+        };
+        let server = Error::ServerFailure {
+            service: "Cognito identity pools",
+            endpoint: "https://cognito-identity.us-east-1.amazonaws.com".into(),
+            status: "HTTP 502".into(),
+            detail: "an answer that is not the service's JSON (text/html): <html>".into(),
+        };
+        let state = Error::StateUnreadable {
+            what: "client-credentials token cache",
+            profile: "ci".into(),
+            path: "/c/ci.json".into(),
+            reason: "Is a directory (os error 21)".into(),
+        };
+        assert_eq!(
+            server.to_string(),
+            "Cognito identity pools at https://cognito-identity.us-east-1.amazonaws.com failed: HTTP 502: an answer that is not the service's JSON (text/html): <html>"
+        );
+        for err in [&timeout, &server, &state] {
+            assert_eq!(err.exit_code(), EXIT_FAILURE, "{err}");
+            assert!(err.hint().is_some(), "{err}");
+            assert!(!err.to_string().contains('\n'), "{err}");
+        }
+        assert!(timeout.hint().unwrap().contains("COGNITO_AUTH_TIMEOUT"));
+        assert!(state.hint().unwrap().contains("logout --profile ci"));
+    }
+
+    #[test]
+    fn a_missing_home_and_an_internal_fault_are_exit_2() {
+        let home = Error::NoHome {
+            what: "cache",
+            variable: "COGNITO_AUTH_CACHE_DIR",
+        };
+        assert_eq!(home.exit_code(), EXIT_USAGE);
+        assert_eq!(home.hint().unwrap(), "set HOME, or COGNITO_AUTH_CACHE_DIR");
+        assert_eq!(Error::Internal("x".into()).exit_code(), EXIT_USAGE);
+    }
+}

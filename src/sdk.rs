@@ -38,7 +38,11 @@ pub const DEFAULT_BOUND: Duration = Duration::from_secs(10);
 
 /// The network bound: `COGNITO_AUTH_TIMEOUT` seconds (1 to 3600), else [`DEFAULT_BOUND`].
 pub fn bound() -> Result<Duration> {
-    let Some(value) = env_vars::get(env_vars::COGNITO_AUTH_TIMEOUT) else {
+    parse_bound(env_vars::get(env_vars::COGNITO_AUTH_TIMEOUT))
+}
+
+fn parse_bound(value: Option<String>) -> Result<Duration> {
+    let Some(value) = value else {
         return Ok(DEFAULT_BOUND);
     };
     value
@@ -80,28 +84,34 @@ pub(crate) fn in_flight(service: &'static str, endpoint: String) {
     IN_FLIGHT.with_borrow_mut(|slot| *slot = Some((service, endpoint)));
 }
 
-/// The error for running out of time while waiting on the request under way.
-pub(crate) fn timed_out() -> Error {
+/// The error for running out of `limit` while waiting on the request under way.
+pub(crate) fn timed_out(limit: Duration) -> Error {
     let (service, endpoint) = IN_FLIGHT
         .with_borrow(Clone::clone)
         .unwrap_or(("the network", "-".to_owned()));
     Error::Timeout {
         service,
         endpoint,
-        secs: bound_or_default().as_secs(),
+        secs: limit.as_secs(),
     }
 }
 
 /// Runs the network part of a command within [`bound`]: every request, retry and wait in
 /// `future` together. A command that waits on a person must not use this.
 pub fn bounded<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
-    let limit = bound()?;
+    bounded_for(bound()?, future)
+}
+
+fn bounded_for<T>(
+    limit: Duration,
+    future: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
     let deadline = Instant::now() + limit;
     let previous = DEADLINE.replace(Some(deadline));
     let result = block_on(async {
         tokio::time::timeout_at(deadline.into(), future)
             .await
-            .unwrap_or_else(|_| Err(timed_out()))
+            .unwrap_or_else(|_| Err(timed_out(limit)))
     });
     DEADLINE.set(previous);
     result
@@ -444,6 +454,65 @@ pub(crate) fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bound_is_whole_seconds_from_1_to_3600() {
+        assert_eq!(parse_bound(None).unwrap(), DEFAULT_BOUND);
+        assert_eq!(
+            parse_bound(Some("1".into())).unwrap(),
+            Duration::from_secs(1)
+        );
+        assert_eq!(
+            parse_bound(Some(" 3600 ".into())).unwrap(),
+            Duration::from_secs(3600)
+        );
+        for bad in ["0", "3601", "-1", "1.5", "10s", "ten"] {
+            let err = parse_bound(Some(bad.into())).unwrap_err();
+            assert_eq!(err.exit_code(), crate::error::EXIT_USAGE, "{bad}");
+            assert!(err.to_string().contains("COGNITO_AUTH_TIMEOUT"), "{err}");
+        }
+    }
+
+    #[test]
+    fn server_text_is_put_on_one_line() {
+        assert_eq!(
+            one_line("<html>\r\n  <body>\tNope\u{0}</body>\n"),
+            "<html> <body> Nope </body>"
+        );
+        assert_eq!(one_line(" \n "), "");
+    }
+
+    #[test]
+    fn a_dropped_connection_is_told_from_a_refused_one() {
+        use std::io::{Error as IoError, ErrorKind};
+        let wrapped = |kind| -> Box<dyn std::error::Error + Send + Sync> {
+            Box::new(ConnectorError::io(Box::new(IoError::from(kind))))
+        };
+        assert!(connected(wrapped(ErrorKind::ConnectionReset).as_ref()));
+        assert!(connected(wrapped(ErrorKind::UnexpectedEof).as_ref()));
+        assert!(!connected(wrapped(ErrorKind::ConnectionRefused).as_ref()));
+        assert!(!connected(wrapped(ErrorKind::HostUnreachable).as_ref()));
+    }
+
+    #[test]
+    fn outside_a_bounded_run_each_request_gets_the_whole_bound() {
+        assert_eq!(remaining(), bound_or_default());
+    }
+
+    #[test]
+    fn a_bounded_run_past_its_deadline_names_the_request_under_way() {
+        let err = bounded_for(Duration::from_millis(20), async {
+            in_flight("Cognito user pools", "http://192.0.2.1".into());
+            std::future::pending::<Result<()>>().await
+        });
+        let err = err.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Cognito user pools at http://192.0.2.1 did not answer within 0 s"
+        );
+        assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
+        assert_eq!(DEADLINE.get(), None, "the deadline is cleared afterwards");
+    }
 
     #[test]
     fn throttling_codes() {

@@ -392,10 +392,9 @@ pub fn config_path() -> Result<PathBuf> {
     }
     dirs::config_dir()
         .map(|dir| dir.join("cognito-auth").join("config"))
-        .ok_or_else(|| {
-            Error::Usage(
-                "cannot find the user's config folder; set HOME or COGNITO_AUTH_CONFIG".into(),
-            )
+        .ok_or(Error::NoHome {
+            what: "config",
+            variable: env_vars::COGNITO_AUTH_CONFIG,
         })
 }
 

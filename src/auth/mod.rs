@@ -137,6 +137,8 @@ pub async fn sign_in(
         AuthFlow::Password => {
             let proof = ("PASSWORD", password.expose().as_str());
             match initiate(client, app, username, AuthFlowType::UserPasswordAuth, proof).await {
+                // Cognito has no error code of its own for a flow the client does not allow:
+                // InvalidParameterException covers many causes, and only its message tells.
                 Err(Error::Service { code, message, .. })
                     if code == "InvalidParameterException"
                         && message.contains("flow not enabled") =>

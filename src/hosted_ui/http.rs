@@ -53,7 +53,9 @@ pub async fn send(
             status,
             detail,
         }),
-        Ok(Err(Broken::Timeout)) | Err(_) => Err(sdk::timed_out()),
+        Ok(Err(Broken::Timeout)) | Err(_) => {
+            Err(sdk::timed_out(sdk::bound().unwrap_or(sdk::DEFAULT_BOUND)))
+        }
     }
 }
 

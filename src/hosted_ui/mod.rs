@@ -59,7 +59,7 @@ fn host_of(authority: &str) -> &str {
 /// `n` random bytes, base64url without padding: states and PKCE verifiers.
 pub fn random_token(n: usize) -> Result<String> {
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Usage(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
