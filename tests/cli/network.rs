@@ -210,6 +210,29 @@ fn token_client_credentials_gives_up_on_a_black_holed_hosted_ui_at_the_bound() {
 }
 
 #[test]
+fn login_gives_each_request_the_bound() {
+    // Not a bounded command (a person may answer prompts between requests), but no request of
+    // it waits longer than the bound: here the SDK's own operation timeout fires.
+    let pool = Pool::new();
+    let sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    let hole = faulty("hold");
+    let (error, _) = fails(
+        &sb,
+        &["login", "--profile", "dev", "-u", ALICE],
+        &[
+            ("COGNITO_PASSWORD", ALICE_PASSWORD),
+            ("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", &hole),
+            ("COGNITO_AUTH_TIMEOUT", "1"),
+        ],
+    );
+    assert_eq!(
+        error,
+        format!("error: Cognito user pools at {hole} did not answer within 1 s")
+    );
+}
+
+#[test]
 fn identity_pool_failures_are_one_line_with_the_status() {
     let sb = signed_in();
     sb.age_credentials("dev");

@@ -100,8 +100,13 @@ fn an_unreadable_session_says_to_sign_in_and_logout_removes_it() {
             .success()
             .stderr(predicate::str::contains(
                 "deleted the cached session, which could not be read",
-            ));
+            ))
+            .stderr(predicate::str::contains("so the keys in [dev] of"));
         assert!(!file.exists(), "{name}: the session is still there");
+        assert!(
+            sb.read(".aws/credentials").contains("aws_session_token"),
+            "{name}: keys that cannot be told ours are left"
+        );
         sb.login("dev", ALICE, ALICE_PASSWORD).success();
         sb.cmd()
             .args(["credential-process", "--profile", "dev"])
