@@ -375,12 +375,12 @@ where
                 None => server_failure(http_status(raw), not_the_protocol(raw)),
             }
         }
-        _ => Failure::Other(Error::ServerFailure {
-            service: service.name(),
-            endpoint,
-            status: "no HTTP status".into(),
-            detail: one_line(&innermost(&err)),
-        }),
+        // The request could not even be built: ours to fix, not the service's.
+        _ => Failure::Other(Error::Internal(format!(
+            "could not send a request to {}: {}",
+            service.name(),
+            one_line(&innermost(&err))
+        ))),
     }
 }
 
