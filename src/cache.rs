@@ -144,10 +144,9 @@ pub fn cache_dir() -> Result<PathBuf> {
     }
     dirs::cache_dir()
         .map(|d| d.join("cognito-auth"))
-        .ok_or_else(|| {
-            Error::Usage(
-                "cannot find the user's cache folder; set HOME or COGNITO_AUTH_CACHE_DIR".into(),
-            )
+        .ok_or(Error::NoHome {
+            what: "cache",
+            variable: env_vars::COGNITO_AUTH_CACHE_DIR,
         })
 }
 
@@ -158,16 +157,88 @@ pub fn profile_file(profile: &str, ext: &str) -> Result<PathBuf> {
         .join(format!("{profile}.{ext}")))
 }
 
-/// The profile's session, without locking; a missing or unreadable file is no session.
+/// The profile's cached client-credentials token (`token --client-credentials`).
+pub fn client_credentials_file(profile: &str) -> Result<PathBuf> {
+    Ok(cache_dir()?
+        .join("client-credentials")
+        .join(format!("{profile}.json")))
+}
+
+/// A file of ours that cannot be read as we wrote it: not UTF-8, a folder, not JSON, JSON of
+/// another shape, cut short. It is treated as corrupt: `logout` removes it, and the commands
+/// that need it say to sign in again.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+impl Unreadable {
+    /// The error for a command that needed this file of `profile`'s: sign in again.
+    pub fn login_required(self, profile: &str, what: &str) -> Error {
+        Error::LoginRequired {
+            profile: profile.to_owned(),
+            reason: format!(
+                "its {what} cannot be read ({}: {}); `cognito-auth logout --profile {profile}` removes it",
+                self.path.display(),
+                self.reason
+            ),
+        }
+    }
+}
+
+/// Reads one of our files: `None` if it does not exist, [`Unreadable`] if it cannot be read as
+/// text (a folder, bytes that are not UTF-8, no permission).
+pub fn read_state(path: &std::path::Path) -> Result<Option<String>, Unreadable> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| Unreadable {
+            path: path.to_owned(),
+            reason: "not UTF-8 text".into(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Unreadable {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// Parses a session file's text; `path` is for the error.
+fn parse_session(path: &std::path::Path, text: &str) -> Result<Option<Session>, Unreadable> {
+    if text.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(text)
+        .map(Some)
+        .map_err(|e| Unreadable {
+            path: path.to_owned(),
+            reason: format!("not a session: {e}"),
+        })
+}
+
+/// The session file at `path`, if any, or why it cannot be read.
+pub fn read_session(path: &std::path::Path) -> Result<Option<Session>, Unreadable> {
+    match read_state(path)? {
+        Some(text) => parse_session(path, &text),
+        None => Ok(None),
+    }
+}
+
+/// What the session is called in messages.
+const SESSION: &str = "cached session";
+
+/// The profile's session, without locking. A file that cannot be read as a session is
+/// [`Error::LoginRequired`], saying so.
 pub fn load(profile: &str) -> Result<Option<Session>> {
-    let text = store::read_or_empty(&profile_file(profile, "json")?)?;
-    Ok(serde_json::from_str(&text).ok())
+    read_session(&profile_file(profile, "json")?).map_err(|u| u.login_required(profile, SESSION))
 }
 
 /// The profile's session lock: whoever holds it may refresh and write the session.
 #[derive(Debug)]
 pub struct SessionLock {
     lock: Locked,
+    path: PathBuf,
+    profile: String,
 }
 
 impl SessionLock {
@@ -177,12 +248,23 @@ impl SessionLock {
         let lock = Locked::acquire(&path)?;
         // The refresh token file is written only under this lock: its leftovers go too.
         store::sweep_temps(&profile_file(profile, "refresh")?);
-        Ok(Self { lock })
+        Ok(Self {
+            lock,
+            path,
+            profile: profile.to_owned(),
+        })
     }
 
-    /// The session as it is now (another process may have refreshed it while we waited).
+    /// The session as it is now (another process may have refreshed it while we waited); one
+    /// that cannot be read is [`Error::LoginRequired`], saying so.
     pub fn load(&self) -> Result<Option<Session>> {
-        Ok(serde_json::from_str(&self.lock.read()?).ok())
+        self.inspect()
+            .map_err(|u| u.login_required(&self.profile, SESSION))
+    }
+
+    /// The session as it is now, or why it cannot be read (for `logout`, which removes it).
+    pub fn inspect(&self) -> Result<Option<Session>, Unreadable> {
+        read_session(&self.path)
     }
 
     /// Replaces the session.
@@ -196,9 +278,23 @@ impl SessionLock {
         self.lock.prepare(&(text + "\n"))
     }
 
-    /// Removes the session file; whether there was one.
+    /// Removes the session file (a folder in its place too); whether there was one.
     pub fn delete(&self) -> Result<bool> {
-        self.lock.remove()
+        remove_state(&self.path)
+    }
+}
+
+/// Removes one of our files, or a folder found in its place; whether there was one.
+pub fn remove_state(path: &std::path::Path) -> Result<bool> {
+    let removed = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) => Err(e),
+    };
+    match removed {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 

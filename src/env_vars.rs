@@ -52,7 +52,9 @@ pub const COGNITO_AUTH_CACHE_DIR: &str = "COGNITO_AUTH_CACHE_DIR";
 pub const COGNITO_AUTH_KEYRING: &str = "COGNITO_AUTH_KEYRING";
 /// Seconds of life cached credentials must still have to be handed out without a refresh.
 pub const COGNITO_AUTH_MIN_TTL: &str = "COGNITO_AUTH_MIN_TTL";
-/// Seconds a command waits for a lock held by another process (default 10).
+/// Seconds a credential command's network part may take in all (default 10): requests, retries
+/// and waits together; each request of an interactive `login` gets the same bound. Waiting for
+/// a lock another process holds is bounded by it too.
 pub const COGNITO_AUTH_TIMEOUT: &str = "COGNITO_AUTH_TIMEOUT";
 /// Disables colour (read by the error printer).
 pub const NO_COLOR: &str = "NO_COLOR";

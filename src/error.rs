@@ -28,6 +28,15 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// No HOME (or platform equivalent) to find one of our folders in.
+    #[error("cannot find the user's {what} folder")]
+    NoHome {
+        what: &'static str,
+        variable: &'static str,
+    },
+    /// Something that should not fail did (the OS gave no randomness): a bug or a broken system.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A refusal whose remedy depends on the case.
     #[error("{message}")]
     Refused { message: String, hint: String },
@@ -77,6 +86,31 @@ pub enum Error {
         endpoint: String,
         detail: String,
     },
+    /// The whole network part of a command ran past its bound (`COGNITO_AUTH_TIMEOUT`).
+    #[error("{service} at {endpoint} did not answer within {secs} s")]
+    Timeout {
+        service: &'static str,
+        endpoint: String,
+        secs: u64,
+    },
+    /// The service answered, but not with anything it sends when working: an HTTP 5xx, a body
+    /// that is not its protocol (HTML, garbage), a truncated body.
+    #[error("{service} at {endpoint} failed: {status}: {detail}")]
+    ServerFailure {
+        service: &'static str,
+        endpoint: String,
+        /// `HTTP 500`, or `no HTTP status` when the connection broke before one came.
+        status: String,
+        detail: String,
+    },
+    /// A file of ours (session, refresh token, token cache) that cannot be read as we wrote it.
+    #[error("the {what} of profile `{profile}` cannot be read ({}: {reason})", path.display())]
+    StateUnreadable {
+        what: &'static str,
+        profile: String,
+        path: PathBuf,
+        reason: String,
+    },
     #[error("{service} is throttling requests: {message}")]
     Throttled {
         service: &'static str,
@@ -124,7 +158,8 @@ impl Error {
             } => format!(
                 "run `cognito-auth configure --profile {profile} {flag} ...` or set {env}"
             ),
-            Error::InvalidValue { .. } | Error::Usage(_) => return None,
+            Error::InvalidValue { .. } | Error::Usage(_) | Error::Internal(_) => return None,
+            Error::NoHome { variable, .. } => format!("set HOME, or {variable}"),
             Error::Refused { hint, .. } => hint.clone(),
             Error::NotAuthorized { .. } => {
                 "check the username and password; a user locked out by too many attempts must wait before retrying".into()
@@ -167,6 +202,16 @@ impl Error {
             Error::Unreachable { .. } => {
                 "check the network, the region, and any AWS_ENDPOINT_URL* variable".into()
             }
+            Error::Timeout { secs, .. } => format!(
+                "check the network and any AWS_ENDPOINT_URL* variable; {} sets the bound in seconds (now {secs})",
+                crate::env_vars::COGNITO_AUTH_TIMEOUT
+            ),
+            Error::ServerFailure { .. } => {
+                "the service is failing or something else answers at that address: try again in a moment, and check any AWS_ENDPOINT_URL* variable".into()
+            }
+            Error::StateUnreadable { profile, .. } => format!(
+                "`cognito-auth logout --profile {profile}` removes it; nothing else of yours is in it"
+            ),
             Error::Throttled { .. } => "wait a moment and try again".into(),
             Error::Service { .. } => return None,
             Error::LongTermKeys { profile, .. } => format!(
@@ -184,6 +229,8 @@ impl Error {
         match self {
             Error::InvalidValue { .. }
             | Error::Usage(_)
+            | Error::NoHome { .. }
+            | Error::Internal(_)
             | Error::Service { .. }
             | Error::Io { .. } => EXIT_USAGE,
             _ => EXIT_FAILURE,
@@ -193,3 +240,51 @@ impl Error {
 
 /// Shorthand for results of the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn network_and_state_failures_are_expected_failures_with_hints() {
+        let timeout = Error::Timeout {
+            service: "AWS STS",
+            endpoint: "http://127.0.0.1:9".into(),
+            secs: 10,
+        };
+        let server = Error::ServerFailure {
+            service: "Cognito identity pools",
+            endpoint: "https://cognito-identity.us-east-1.amazonaws.com".into(),
+            status: "HTTP 502".into(),
+            detail: "an answer that is not the service's JSON (text/html): <html>".into(),
+        };
+        let state = Error::StateUnreadable {
+            what: "client-credentials token cache",
+            profile: "ci".into(),
+            path: "/c/ci.json".into(),
+            reason: "Is a directory (os error 21)".into(),
+        };
+        assert_eq!(
+            server.to_string(),
+            "Cognito identity pools at https://cognito-identity.us-east-1.amazonaws.com failed: HTTP 502: an answer that is not the service's JSON (text/html): <html>"
+        );
+        for err in [&timeout, &server, &state] {
+            assert_eq!(err.exit_code(), EXIT_FAILURE, "{err}");
+            assert!(err.hint().is_some(), "{err}");
+            assert!(!err.to_string().contains('\n'), "{err}");
+        }
+        assert!(timeout.hint().unwrap().contains("COGNITO_AUTH_TIMEOUT"));
+        assert!(state.hint().unwrap().contains("logout --profile ci"));
+    }
+
+    #[test]
+    fn a_missing_home_and_an_internal_fault_are_exit_2() {
+        let home = Error::NoHome {
+            what: "cache",
+            variable: "COGNITO_AUTH_CACHE_DIR",
+        };
+        assert_eq!(home.exit_code(), EXIT_USAGE);
+        assert_eq!(home.hint().unwrap(), "set HOME, or COGNITO_AUTH_CACHE_DIR");
+        assert_eq!(Error::Internal("x".into()).exit_code(), EXIT_USAGE);
+    }
+}

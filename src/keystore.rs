@@ -80,15 +80,29 @@ impl PreparedToken {
     }
 }
 
-/// The profile's refresh token from where the session says it is.
+/// The profile's refresh token from where the session says it is. A token file that cannot
+/// be read (a folder, not UTF-8, not one token) is [`Error::LoginRequired`], saying so.
 pub fn load(profile: &str, from: TokenStore) -> Result<Option<Secret<String>>> {
     match from {
         TokenStore::Keyring => Ok(entry(profile)
             .and_then(|e| e.get_password().ok())
             .map(Secret::new)),
         TokenStore::File => {
-            let text = store::read_or_empty(&cache::profile_file(profile, "refresh")?)?;
-            Ok((!text.is_empty()).then(|| Secret::new(text)))
+            let path = cache::profile_file(profile, "refresh")?;
+            let unreadable = |u: cache::Unreadable| u.login_required(profile, "refresh token file");
+            let text = cache::read_state(&path).map_err(unreadable)?;
+            match text {
+                None => Ok(None),
+                Some(text) if text.is_empty() => Ok(None),
+                // A token is one printable word; anything else is not what we wrote.
+                Some(text) if text.chars().all(|c| c.is_ascii_graphic()) => {
+                    Ok(Some(Secret::new(text)))
+                }
+                Some(_) => Err(unreadable(cache::Unreadable {
+                    path,
+                    reason: "not a refresh token".into(),
+                })),
+            }
         }
     }
 }
@@ -98,7 +112,7 @@ pub fn delete(profile: &str) -> Result<()> {
     if let Some(entry) = entry(profile) {
         let _ = entry.delete_credential();
     }
-    remove_file(&cache::profile_file(profile, "refresh")?)
+    cache::remove_state(&cache::profile_file(profile, "refresh")?).map(drop)
 }
 
 fn remove_file(path: &std::path::Path) -> Result<()> {

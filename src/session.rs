@@ -156,7 +156,7 @@ fn refresh(
     }
     let app = signin::app_for_session(Some(&settings()?), &session);
     let previous_key_id = session.credentials.access_key_id.clone();
-    if let Err(err) = sdk::block_on(renew(profile, &mut session, &app, want, now)) {
+    if let Err(err) = sdk::bounded(renew(profile, &mut session, &app, want, now)) {
         // Kept for the callers queued behind us (with any new tokens that did come).
         session.refresh_failure = Some(RefreshFailure {
             at_ms: cache::now_ms(),

@@ -221,7 +221,7 @@ impl Stored {
     /// Reads our config file at `path` and the Python tool's `~/.cognito-cli-config.json`.
     pub fn load(path: &Path) -> Result<Self> {
         Ok(Self {
-            ours: awsfiles::parse(path, &store::read_or_empty(path)?)?,
+            ours: awsfiles::parse(path, &read_text(path)?)?,
             ours_path: path.to_owned(),
             python: PythonConfig::load()?,
         })
@@ -536,10 +536,9 @@ pub fn config_path() -> Result<PathBuf> {
     }
     dirs::config_dir()
         .map(|dir| dir.join("cognito-auth").join("config"))
-        .ok_or_else(|| {
-            Error::Usage(
-                "cannot find the user's config folder; set HOME or COGNITO_AUTH_CONFIG".into(),
-            )
+        .ok_or(Error::NoHome {
+            what: "config",
+            variable: env_vars::COGNITO_AUTH_CONFIG,
         })
 }
 
@@ -572,6 +571,23 @@ pub fn save_profile(path: &Path, profile: &str, changes: &[(&str, Option<&str>)]
     lock.write(&ini.to_text())
 }
 
+/// A config file's text ("" if it does not exist); bytes that are not UTF-8 are
+/// [`Error::Malformed`] at their line, like any other line the file cannot hold.
+fn read_text(path: &std::path::Path) -> Result<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            Error::Malformed {
+                path: path.to_owned(),
+                line: good.iter().filter(|b| **b == b'\n').count() + 1,
+                reason: "not UTF-8 text".into(),
+            }
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
 /// The Python tool's `~/.cognito-cli-config.json`.
 #[derive(Debug, Default, Deserialize)]
 pub struct PythonConfig {
@@ -587,7 +603,7 @@ impl PythonConfig {
         let Some(path) = dirs::home_dir().map(|h| h.join(".cognito-cli-config.json")) else {
             return Ok(None);
         };
-        let text = store::read_or_empty(&path)?;
+        let text = read_text(&path)?;
         if text.is_empty() {
             return Ok(None);
         }

@@ -246,8 +246,9 @@ impl SignIn<'_> {
         // Locks in the order every command takes them: session, refresh token, AWS files.
         let lock = SessionLock::acquire(profile)?;
         // Keys the last session wrote may still be in the profile: they stay ours, so a
-        // failure below leaves them to be replaced by the next refresh.
-        if let Some(previous) = lock.load()? {
+        // failure below leaves them to be replaced by the next refresh. A session that cannot be
+        // read claims nothing: it is replaced.
+        if let Some(previous) = lock.load().ok().flatten() {
             for key in previous
                 .profile_keys
                 .iter()

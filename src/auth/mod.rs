@@ -19,6 +19,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 use crate::error::{Error, Result};
 use crate::sdk::{self, Failure, Service};
 use crate::secret::Secret;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 /// The app client a user signs in through.
 #[derive(Debug, Clone)]
@@ -136,6 +137,8 @@ pub async fn sign_in(
         AuthFlow::Password => {
             let proof = ("PASSWORD", password.expose().as_str());
             match initiate(client, app, username, AuthFlowType::UserPasswordAuth, proof).await {
+                // Cognito has no error code of its own for a flow the client does not allow:
+                // InvalidParameterException covers many causes, and only its message tells.
                 Err(Error::Service { code, message, .. })
                     if code == "InvalidParameterException"
                         && message.contains("flow not enabled") =>
@@ -500,10 +503,9 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 
 /// Turns a user pool's error answer into a sentence about this user and client.
 /// A user pool call's failure, explained for this user and client.
-fn pool_error<E, R>(e: SdkError<E, R>, app: &AppClient, username: &str) -> Error
+fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     explain(
         sdk::classify(e, Service::UserPools, app.region()),

@@ -112,7 +112,7 @@ impl SrpClient {
     pub fn new(user_pool_id: &str) -> Result<Self> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)
-            .map_err(|e| Error::Usage(format!("no randomness for SRP: {e}")))?;
+            .map_err(|e| Error::Internal(format!("no randomness for SRP: {e}")))?;
         Ok(Self::with_a(user_pool_id, BigUint::from_bytes_be(&bytes)))
     }
 

@@ -26,25 +26,6 @@ use crate::error::{Error, Result};
 pub const TEMP_PREFIX: &str = ".cognito-auth-";
 /// Random characters after a temp file's `<prefix><name>.`.
 const TEMP_RANDOM: usize = 6;
-/// How long a command waits for a lock (or the network) unless `COGNITO_AUTH_TIMEOUT` says.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// `COGNITO_AUTH_TIMEOUT` in seconds, else [`DEFAULT_TIMEOUT`].
-pub fn timeout() -> Result<Duration> {
-    match env_vars::get(env_vars::COGNITO_AUTH_TIMEOUT) {
-        None => Ok(DEFAULT_TIMEOUT),
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(Duration::from_secs)
-            .ok_or(Error::InvalidValue {
-                what: format!("{} value", env_vars::COGNITO_AUTH_TIMEOUT),
-                value: v,
-                expected: "a whole number of seconds, more than 0",
-            }),
-    }
-}
 
 /// An exclusive lock on one file, held until dropped.
 #[derive(Debug)]
@@ -72,7 +53,10 @@ impl Locked {
             .mode(0o600)
             .open(&lock_path)
             .map_err(|e| Error::io(&lock_path, e))?;
-        wait_for_lock(&lock, &lock_path, timeout()?)?;
+        // A command bounded as a whole waits until its deadline; any other waits one bound.
+        let wait = crate::sdk::bound()?;
+        let until = crate::sdk::command_deadline().unwrap_or_else(|| Instant::now() + wait);
+        wait_for_lock(&lock, &lock_path, until, wait)?;
         let locked = Self { path, _lock: lock };
         locked.sweep();
         Ok(locked)
@@ -179,8 +163,7 @@ impl Prepared {
 }
 
 /// Takes the lock, polling until `wait` has passed: std's `File::lock` cannot time out.
-fn wait_for_lock(lock: &File, lock_path: &Path, wait: Duration) -> Result<()> {
-    let deadline = Instant::now() + wait;
+fn wait_for_lock(lock: &File, lock_path: &Path, deadline: Instant, wait: Duration) -> Result<()> {
     let mut pause = Duration::from_millis(5);
     loop {
         match lock.try_lock() {
@@ -305,7 +288,7 @@ mod tests {
         let _held = Locked::acquire(&path).unwrap();
         let lock_path = tmp.path().join("credentials.lock");
         let other = File::options().write(true).open(&lock_path).unwrap();
-        let err = wait_for_lock(&other, &lock_path, Duration::ZERO).unwrap_err();
+        let err = wait_for_lock(&other, &lock_path, Instant::now(), Duration::ZERO).unwrap_err();
         assert!(
             err.to_string().contains("held") && err.to_string().contains("credentials.lock"),
             "{err}"

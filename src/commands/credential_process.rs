@@ -8,6 +8,7 @@ use crate::session::Want;
 
 /// Prints live credentials as credential_process JSON.
 pub fn run(args: ProfileArg) -> Result<()> {
+    crate::sdk::bound_whole_command()?;
     let (_, session) = super::live_session(args.profile.as_deref(), Want::Credentials)?;
     output::stdout(&output::credential_process_json(&session.credentials))
 }

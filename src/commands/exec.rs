@@ -16,6 +16,7 @@ const CLEARED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_
 
 /// Replaces this process with the command; returns only if it cannot be started.
 pub fn run(args: ExecArgs) -> Result<ExitCode> {
+    crate::sdk::bound_whole_command()?;
     let (_, session) = super::live_session(args.profile.profile.as_deref(), Want::Credentials)?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
     let mut command = Command::new(program);

@@ -7,7 +7,7 @@
 
 use crate::auth;
 use crate::awsfiles::AwsFiles;
-use crate::cache::SessionLock;
+use crate::cache::{self, SessionLock};
 use crate::cli::LogoutArgs;
 use crate::error::Result;
 use crate::hosted_ui::HostedUi;
@@ -20,7 +20,12 @@ use crate::signin;
 pub fn run(args: LogoutArgs) -> Result<()> {
     let profile = settings::resolve_profile(args.profile.profile.as_deref())?.value;
     let lock = SessionLock::acquire(&profile)?;
-    let session = lock.load()?;
+    // A session file that cannot be read is removed like a readable one; only what it would
+    // have told us (the token to revoke, which keys are ours) is missing.
+    let (session, unreadable) = match lock.inspect() {
+        Ok(session) => (session, None),
+        Err(unreadable) => (None, Some(unreadable)),
+    };
     let mut done = Vec::new();
     let mut warnings = Vec::new();
     let mut browser_logout = None;
@@ -33,8 +38,15 @@ pub fn run(args: LogoutArgs) -> Result<()> {
         });
         let app = signin::app_for_session(settings.as_ref().ok(), session);
         let idp = sdk::user_pools(app.region());
-        let token = match session.refresh_token {
-            Some(store) => keystore::load(&profile, store)?,
+        let token = match session
+            .refresh_token
+            .map(|store| keystore::load(&profile, store))
+        {
+            Some(Ok(token)) => token,
+            Some(Err(e)) => {
+                warnings.push(format!("the refresh token was not revoked: {e}"));
+                None
+            }
             None => None,
         };
         let hosted_ui = session
@@ -43,8 +55,8 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             .map(|base| HostedUi::for_app(base, &app));
         if let Some(token) = token {
             let revoked = match &hosted_ui {
-                Some(ui) => sdk::block_on(ui.revoke(&token)),
-                None => sdk::block_on(auth::revoke(&idp, &app, &token)),
+                Some(ui) => sdk::bounded(ui.revoke(&token)),
+                None => sdk::bounded(auth::revoke(&idp, &app, &token)),
             };
             match revoked {
                 Ok(()) => done.push("revoked the refresh token".to_owned()),
@@ -60,7 +72,7 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             browser_logout = Some(ui.logout_url(redirect_uri));
         }
         if args.global {
-            match sdk::block_on(auth::global_sign_out(
+            match sdk::bounded(auth::global_sign_out(
                 &idp,
                 app.region(),
                 &session.access_token,
@@ -75,7 +87,19 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     }
     keystore::delete(&profile)?;
     let had_session = lock.delete()?;
+    if cache::remove_state(&cache::client_credentials_file(&profile)?)? {
+        done.push("deleted the cached client-credentials token".to_owned());
+    }
     let files = AwsFiles::locate()?;
+    if let Some(unreadable) = &unreadable
+        && files.read_credentials(&profile).ok().flatten().is_some()
+    {
+        warnings.push(format!(
+            "the session file could not be read ({}), so the keys in [{profile}] of {} cannot be told from another tool's and were left as they are",
+            unreadable.reason,
+            files.credentials.display()
+        ));
+    }
     let removed = match &session {
         Some(s) => files.remove_ours(&profile, |k| s.owns(k)),
         None => Ok(false),
@@ -91,8 +115,13 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     for warning in &warnings {
         eprintln!("warning: {warning}");
     }
-    if had_session {
-        done.push("deleted the cached session".into());
+    match (&unreadable, had_session) {
+        (Some(u), _) => done.push(format!(
+            "deleted the cached session, which could not be read ({})",
+            u.reason
+        )),
+        (None, true) => done.push("deleted the cached session".into()),
+        (None, false) => {}
     }
     if done.is_empty() {
         eprintln!("Profile `{profile}` was not signed in; nothing to do.");

@@ -67,6 +67,8 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
     let files = AwsFiles::locate()?;
     files.preflight(&profile, false)?; // before asking for anything
     eprintln!("cognito-auth: {reason}; signing {username} in to profile `{profile}` again.");
+    // From here a person is in the loop: waits are bounded one at a time, as in `login`.
+    crate::sdk::unbound_command();
     let password = terminal::ask_secret(&format!("Password for {username}"))?;
     let mut prompt = prompt::TerminalPrompt::new(&settings, true, None);
     let session = SignIn {

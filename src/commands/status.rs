@@ -106,7 +106,11 @@ pub fn run(args: StatusArgs) -> Result<bool> {
     let view = StatusView {
         profile: profile.clone(),
         settings: settings_view,
-        session: cache::load(&profile)?.map(|s| SessionView::new(&s, now)),
+        // A session file that cannot be read shows as none: `status` must still show the rest.
+        session: cache::load(&profile)
+            .ok()
+            .flatten()
+            .map(|s| SessionView::new(&s, now)),
         credentials,
     };
     output::stdout(&if args.json { view.json() } else { view.text() })?;

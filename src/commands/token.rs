@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::awsfiles::store::{self, Locked};
+use crate::awsfiles::store::Locked;
 use crate::cache;
 use crate::cli::TokenArgs;
 use crate::clock;
@@ -16,6 +16,7 @@ use crate::settings::{Flags, Settings};
 
 /// Prints the ID token (default), the access token, or both as JSON.
 pub fn run(args: TokenArgs) -> Result<()> {
+    crate::sdk::bound_whole_command()?;
     if args.client_credentials {
         return client_credentials(&args);
     }
@@ -74,9 +75,7 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
     scopes.sort();
     scopes.dedup();
 
-    let path = cache::cache_dir()?
-        .join("client-credentials")
-        .join(format!("{}.json", settings.profile.value));
+    let path = cache::client_credentials_file(&settings.profile.value)?;
     let margin = MARGIN.max(session::min_ttl()?);
     let usable = |c: &CachedToken| {
         c.base == base
@@ -84,8 +83,21 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
             && c.scopes == scopes
             && c.expires_at - clock::now() > margin
     };
-    // The cached path: one file read, no lock, no request.
-    let text = store::read_or_empty(&path)?;
+    // The cached path: one file read, no lock, no request. A cache that is not UTF-8 is as
+    // good as garbage JSON: a new token replaces it. One that cannot be replaced (a folder in
+    // its place) is for `logout` to remove.
+    let text = match cache::read_state(&path) {
+        Ok(text) => text.unwrap_or_default(),
+        Err(_) if path.is_file() => String::new(),
+        Err(unreadable) => {
+            return Err(Error::StateUnreadable {
+                what: "client-credentials token cache",
+                profile: settings.profile.value.clone(),
+                path: unreadable.path,
+                reason: unreadable.reason,
+            });
+        }
+    };
     if let Some(cached) = parse(&text).filter(|c| usable(c)) {
         return print(args, &cached);
     }
@@ -109,7 +121,7 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
         client_secret: Some(&secret),
     };
     let now = clock::now();
-    let response = crate::sdk::block_on(ui.client_credentials(&scopes))?;
+    let response = crate::sdk::bounded(ui.client_credentials(&scopes))?;
     let cached = CachedToken {
         expires_at: now + response.expires_in.unwrap_or(3600),
         base,

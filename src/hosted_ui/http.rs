@@ -1,5 +1,6 @@
-//! One HTTP request through the SDK's own connector (hyper 1, rustls with aws-lc), with the
-//! same connect timeout as the SDK clients. No retries: an authorization code is single-use,
+//! One HTTP request through the SDK's own connector (hyper 1, rustls with aws-lc), within the
+//! same bound as the SDK clients (`sdk::remaining`: the time left in a bounded command, else
+//! `COGNITO_AUTH_TIMEOUT`), body included. No retries: an authorization code is single-use,
 //! and a token request that may have reached the server must not be sent twice. Redirects are
 //! not followed (the authorize check reads them).
 
@@ -12,8 +13,12 @@ use aws_smithy_runtime_api::http::Request;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 
-use crate::sdk::innermost;
+use crate::error::Error;
+use crate::sdk::{self, innermost, one_line};
 use crate::secret::Secret;
+
+/// The service name in messages.
+pub const SERVICE: &str = "the Hosted UI";
 
 /// What came back.
 pub struct Response {
@@ -22,17 +27,57 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Sends a request; a form body goes as `application/x-www-form-urlencoded`. The error is the
-/// transport's own words ("Connection refused", a TLS failure).
+/// Sends a request; a form body goes as `application/x-www-form-urlencoded`. No connection is
+/// [`Error::Unreachable`], no answer in time [`Error::Timeout`], a connection dropped before
+/// the whole answer came [`Error::ServerFailure`]; any answer is returned as it is.
 pub async fn send(
     method: &str,
     url: &str,
     form: Option<String>,
     authorization: Option<Secret<String>>,
-) -> Result<Response, String> {
+) -> Result<Response, Error> {
+    // The address without its query (state, PKCE challenge): what messages name.
+    let endpoint = url.split(['?', '#']).next().unwrap_or(url).to_owned();
+    sdk::in_flight(SERVICE, endpoint.clone());
+    let left = sdk::remaining();
+    match tokio::time::timeout(left, exchange(method, url, form, authorization, left)).await {
+        Ok(Ok(response)) => Ok(response),
+        Ok(Err(Broken::Connect(detail))) => Err(Error::Unreachable {
+            service: SERVICE,
+            endpoint,
+            detail,
+        }),
+        Ok(Err(Broken::Answer(status, detail))) => Err(Error::ServerFailure {
+            service: SERVICE,
+            endpoint,
+            status,
+            detail,
+        }),
+        Ok(Err(Broken::Timeout)) | Err(_) => {
+            Err(sdk::timed_out(sdk::bound().unwrap_or(sdk::DEFAULT_BOUND)))
+        }
+    }
+}
+
+/// How a request broke.
+enum Broken {
+    /// No connection (refused, no route, a bad URL): the transport's own words.
+    Connect(String),
+    /// The connection was made but no whole answer came: the status, if one came, and why.
+    Answer(String, String),
+    Timeout,
+}
+
+async fn exchange(
+    method: &str,
+    url: &str,
+    form: Option<String>,
+    authorization: Option<Secret<String>>,
+    left: Duration,
+) -> Result<Response, Broken> {
     let settings = HttpConnectorSettings::builder()
-        .connect_timeout(Duration::from_secs(3))
-        .read_timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(3).min(left))
+        .read_timeout(left)
         .build();
     let builder = Connector::builder()
         .connector_settings(settings)
@@ -49,8 +94,12 @@ pub async fn send(
     };
     let has_form = form.is_some();
     let mut request = Request::new(form.map_or_else(SdkBody::empty, SdkBody::from));
-    request.set_method(method).map_err(|e| e.to_string())?;
-    request.set_uri(url).map_err(|e| e.to_string())?;
+    request
+        .set_method(method)
+        .map_err(|e| Broken::Connect(e.to_string()))?;
+    request
+        .set_uri(url)
+        .map_err(|e| Broken::Connect(e.to_string()))?;
     let headers = request.headers_mut();
     headers.insert("accept", "application/json");
     headers.insert(
@@ -63,13 +112,30 @@ pub async fn send(
     if let Some(value) = authorization {
         headers.insert("authorization", value.expose().clone());
     }
-    let response = connector.call(request).await.map_err(|e| innermost(&e))?;
+    let response = connector.call(request).await.map_err(|e| {
+        let detail = one_line(&innermost(&e));
+        if e.is_timeout() {
+            Broken::Timeout
+        } else if sdk::connected(&e) || e.is_other() {
+            Broken::Answer(
+                "no HTTP status".into(),
+                format!("the connection closed without an answer ({detail})"),
+            )
+        } else {
+            Broken::Connect(detail)
+        }
+    })?;
     let status = response.status().as_u16();
     let location = response.headers().get("location").map(str::to_owned);
     let body = ByteStream::new(response.into_body())
         .collect()
         .await
-        .map_err(|e| innermost(&e))?
+        .map_err(|e| {
+            Broken::Answer(
+                format!("HTTP {status}"),
+                format!("the answer was cut off ({})", one_line(&innermost(&e))),
+            )
+        })?
         .into_bytes()
         .to_vec();
     Ok(Response {

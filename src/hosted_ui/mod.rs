@@ -59,7 +59,7 @@ fn host_of(authority: &str) -> &str {
 /// `n` random bytes, base64url without padding: states and PKCE verifiers.
 pub fn random_token(n: usize) -> Result<String> {
     let mut bytes = vec![0u8; n];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Usage(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -162,9 +162,10 @@ impl<'a> HostedUi<'a> {
     /// that is not registered, an unknown client or a bad scope is reported here, in the
     /// terminal, instead of on an error page. Nothing is created by this request.
     pub async fn check_authorize(&self, url: &str, redirect_uri: &str) -> Result<()> {
-        let response = http::send("GET", url, None, None)
-            .await
-            .map_err(|detail| self.unreachable(detail))?;
+        let response = http::send("GET", url, None, None).await?;
+        if response.status >= 500 {
+            return Err(self.server_failure("/oauth2/authorize", &response));
+        }
         let Some(error) = authorize_error(
             response.status,
             response.location.as_deref(),
@@ -270,11 +271,12 @@ impl<'a> HostedUi<'a> {
             params.push(("client_id", self.client_id));
         }
         let url = self.endpoint("/oauth2/revoke");
-        let response = http::send("POST", &url, Some(form(&params)), self.basic())
-            .await
-            .map_err(|detail| self.unreachable(detail))?;
+        let response = http::send("POST", &url, Some(form(&params)), self.basic()).await?;
         if response.status == 200 {
             return Ok(());
+        }
+        if response.status >= 500 || parse_error(&response.body).is_none() {
+            return Err(self.server_failure("/oauth2/revoke", &response));
         }
         let why = parse_error(&response.body)
             .map(|e| describe(&e))
@@ -320,32 +322,21 @@ impl<'a> HostedUi<'a> {
         let url = self.endpoint("/oauth2/token");
         let response = http::send("POST", &url, Some(form(&body)), self.basic())
             .await
-            .map_err(|detail| Grant::Other(self.unreachable(detail)))?;
+            .map_err(Grant::Other)?;
         if response.status != 200 {
             return Err(match parse_error(&response.body) {
-                Some(error) => Grant::Refused(error),
-                None => Grant::Other(Error::Service {
-                    operation: "/oauth2/token",
-                    code: format!("HTTP {}", response.status),
-                    message: String::from_utf8_lossy(&response.body)
-                        .chars()
-                        .take(200)
-                        .collect(),
-                }),
+                Some(error) if response.status < 500 => Grant::Refused(error),
+                _ => Grant::Other(self.server_failure("/oauth2/token", &response)),
             });
         }
-        let raw: serde_json::Value = serde_json::from_slice(&response.body).map_err(|e| {
-            Grant::Other(Error::Service {
-                operation: "/oauth2/token",
-                code: "MalformedResponse".into(),
-                message: format!("the answer is not JSON: {e}"),
-            })
-        })?;
+        let raw: serde_json::Value = serde_json::from_slice(&response.body)
+            .map_err(|_| Grant::Other(self.server_failure("/oauth2/token", &response)))?;
         let fields: TokenFields = serde_json::from_value(raw.clone()).map_err(|e| {
-            Grant::Other(Error::Service {
-                operation: "/oauth2/token",
-                code: "MalformedResponse".into(),
-                message: format!("the answer lacks a field: {e}"),
+            Grant::Other(Error::ServerFailure {
+                service: http::SERVICE,
+                endpoint: self.endpoint("/oauth2/token"),
+                status: format!("HTTP {}", response.status),
+                detail: format!("the token answer {e}"),
             })
         })?;
         Ok(TokenResponse {
@@ -357,11 +348,22 @@ impl<'a> HostedUi<'a> {
         })
     }
 
-    fn unreachable(&self, detail: String) -> Error {
-        Error::Unreachable {
-            service: "the Hosted UI",
-            endpoint: self.base.to_owned(),
-            detail,
+    /// An answer a working token endpoint does not give: a 5xx, or a body that is not JSON.
+    fn server_failure(&self, path: &str, response: &http::Response) -> Error {
+        let start: String = String::from_utf8_lossy(&response.body)
+            .chars()
+            .take(120)
+            .collect();
+        let start = crate::sdk::one_line(&start);
+        Error::ServerFailure {
+            service: http::SERVICE,
+            endpoint: self.endpoint(path),
+            status: format!("HTTP {}", response.status),
+            detail: if start.is_empty() {
+                "an empty answer".into()
+            } else {
+                format!("an answer that is not OAuth JSON: {start}")
+            },
         }
     }
 }

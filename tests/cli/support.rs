@@ -824,6 +824,27 @@ impl Sandbox {
     }
 
     /// Every file under HOME with its contents, to prove a failed command wrote nothing.
+    /// [`Sandbox::snapshot`] without the failure a refresh records in the session file for the
+    /// callers queued behind it (`refresh_failure`): every other byte is compared.
+    pub fn snapshot_but_failure_record(&self) -> Vec<(PathBuf, Vec<u8>)> {
+        self.snapshot()
+            .into_iter()
+            .map(|(path, bytes)| {
+                let session = path.extension().is_some_and(|e| e == "json")
+                    && path.parent().is_some_and(|d| d.ends_with("profiles"));
+                match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                    Ok(mut json) if session => {
+                        if let Some(fields) = json.as_object_mut() {
+                            fields.remove("refresh_failure");
+                        }
+                        (path, serde_json::to_vec(&json).unwrap())
+                    }
+                    _ => (path, bytes),
+                }
+            })
+            .collect()
+    }
+
     pub fn snapshot(&self) -> Vec<(PathBuf, Vec<u8>)> {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
             let Ok(entries) = std::fs::read_dir(dir) else {
