@@ -647,3 +647,91 @@ fn the_browser_timeout_is_bounded() {
             .code(2);
     }
 }
+
+#[test]
+fn concurrent_client_credentials_callers_queue_for_one_token_request() {
+    // A recorder of this test's own in front of the shared oidc-provider: the token requests
+    // counted are this test's, whatever other tests ask of the server at the same time.
+    let recorder = Recorder::start(&oauth_server().endpoint);
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(["configure", "--profile", "reporting"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .args(["--client-id", M2M_CLIENT_ID, "--client-secret-stdin"])
+        .write_stdin(format!("{M2M_CLIENT_SECRET}\n"))
+        .assert()
+        .success();
+    let callers = |n: usize| -> Vec<String> {
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                sb.std_cmd()
+                    .args(["token", "--client-credentials", "--profile", "reporting"])
+                    .args(["--scope", "orders/read"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|child| {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout).unwrap()
+            })
+            .collect()
+    };
+    // The first token (with no cache yet, concurrent first callers may each fetch one: a
+    // refused request must leave no file, so there is nothing to lock; see commands/token.rs).
+    let first = callers(1);
+    assert_eq!(recorder.to("/oauth2/token").len(), 1);
+    // A stale token: eight callers at once queue on its lock, one fetches for all.
+    let cache = sb.cache_dir().join("client-credentials/reporting.json");
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    cached["expires_at"] = (now() + 30).into();
+    std::fs::write(&cache, cached.to_string()).unwrap();
+    let fresh = callers(8);
+    assert_eq!(recorder.to("/oauth2/token").len(), 2, "one more request");
+    assert!(fresh.iter().all(|t| t == &fresh[0] && t != &first[0]));
+}
+
+#[test]
+fn identity_provider_reaches_the_hosted_ui_authorize_request() {
+    // A recorder of this test's own in front of cognito-local's Hosted UI shows what the
+    // server received: the probe cognito-auth makes and the browser's visit both name the
+    // identity provider (cognito-local ignores it and shows its own form, which the scripted
+    // browser fills in as the provider's page would be).
+    let pool = LocalPool::hosted();
+    let recorder = Recorder::start(&cognito_local().endpoint);
+    let sb = pool.browser_sandbox();
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .args(["--identity-provider", "Google"])
+        .env("TEST_BROWSER_STEPS", "login callback")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    let authorize = recorder.to("/oauth2/authorize");
+    let gets: Vec<_> = authorize.iter().filter(|r| r.method == "GET").collect();
+    assert!(!gets.is_empty(), "{authorize:?}");
+    for get in &gets {
+        let query = get.query();
+        assert_eq!(query["identity_provider"], "Google", "{}", get.target);
+        assert_eq!(query["client_id"], pool.client_id);
+        assert_eq!(query["code_challenge_method"], "S256");
+    }
+    // The sign-in went through the code exchange at the same server.
+    assert_eq!(recorder.to("/oauth2/token").len(), 1);
+    assert!(sb.read(".aws/credentials").contains("[dev]"));
+}

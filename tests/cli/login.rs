@@ -256,8 +256,10 @@ fn malformed_id_is_refused_before_any_request() {
     assert_eq!(sb.snapshot(), before);
 }
 
+/// A refused connection (nothing listens on the port) is reported as an unreachable endpoint.
+/// A server that accepts and never answers is network.rs's business.
 #[test]
-fn unreachable_endpoint_fails_in_seconds() {
+fn an_endpoint_that_refuses_connections_is_reported_as_unreachable() {
     let pool = Pool::new();
     let mut sb = Sandbox::new();
     sb.configure("dev", &pool, false);

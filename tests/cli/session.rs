@@ -76,6 +76,18 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
     sb.age_credentials("dev");
+    let stale = sb
+        .read(".aws/credentials")
+        .lines()
+        .map(|l| {
+            if l.starts_with("x_security_token_expires = ") {
+                "x_security_token_expires = 2000-01-01T00:00:00Z\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect::<String>();
+    std::fs::write(sb.credentials(), stale).unwrap();
     let exchanges = requests("GetCredentialsForIdentity", &pool);
     let sign_ins = requests("InitiateAuth", &pool);
     let children: Vec<_> = (0..20)
@@ -109,11 +121,38 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
         sign_ins,
         "the live ID token was reused"
     );
-    // The refresh also rewrote our section of the credentials file with the new expiry.
+    // The refresh also rewrote our section of the credentials file: the expiry written there
+    // is the refreshed credentials' (moto hands out the same keys every time, so the expiry,
+    // set to a past date before the refresh, is what shows the section was rewritten).
     let expires = sb.session("dev")["credentials"]["expiration"]
         .as_i64()
         .unwrap();
     assert!(expires > now() + 60);
+    let creds = sb.read(".aws/credentials");
+    let key = |name: &str| {
+        creds
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("no {name} in {creds}"))
+            .to_owned()
+    };
+    let written = rfc3339_by_date(expires);
+    assert_eq!(key("x_security_token_expires"), written, "{creds}");
+    assert_eq!(
+        key("aws_session_token"),
+        sb.session("dev")["credentials"]["session_token"]
+            .as_str()
+            .unwrap()
+    );
+}
+
+/// An epoch second as the RFC 3339 UTC text we write (`2026-12-03T09:30:00Z`), via `date`.
+fn rfc3339_by_date(epoch: i64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{epoch}"), "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 #[test]
@@ -384,6 +423,10 @@ fn global_logout_makes_the_refresh_token_useless() {
     let sb = signed_in(&pool, false);
     let session = std::fs::read(sb.session_file("dev")).unwrap();
     let refresh = std::fs::read(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
+    let access_token = sb.session("dev")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     sb.cmd()
         .args(["logout", "--profile", "dev", "--global"])
         .assert()
@@ -391,7 +434,8 @@ fn global_logout_makes_the_refresh_token_useless() {
         .stderr(predicate::str::contains(
             "signed alice-premium out on every device",
         ));
-    assert_eq!(recorded("GlobalSignOut", "").len(), 1);
+    // This session's access token: other tests sign out of their own pools at the same time.
+    assert_eq!(recorded("GlobalSignOut", &access_token).len(), 1);
     // A copy of the old session (a stolen laptop backup) can no longer be refreshed.
     std::fs::write(sb.session_file("dev"), session).unwrap();
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), refresh).unwrap();

@@ -878,24 +878,6 @@ pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
 pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, String>> {
     moto();
     let text = std::fs::read_to_string(RECORDING.get().unwrap()).unwrap_or_default();
-    let decode = |s: &str| {
-        let bytes = s.replace('+', " ").into_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'%' && i + 2 < bytes.len() {
-                out.push(
-                    u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap(), 16)
-                        .unwrap(),
-                );
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        String::from_utf8(out).unwrap()
-    };
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|entry| {
@@ -911,11 +893,7 @@ pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, Stri
             } else {
                 body
             };
-            let form: std::collections::HashMap<String, String> = body
-                .split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .map(|(k, v)| (decode(k), decode(v)))
-                .collect();
+            let form = form_decode(&body);
             (form.get("Action").map(String::as_str) == Some(action)).then_some(form)
         })
         .collect()
@@ -947,7 +925,7 @@ pub struct ErrorServer {
 
 impl ErrorServer {
     pub fn start(status: u16, code: &str, message: &str) -> ErrorServer {
-        use std::io::{Read, Write};
+        use std::io::Write;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
@@ -958,33 +936,9 @@ impl ErrorServer {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                // Read the head, then the body its Content-Length announces.
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    let n = stream.read(&mut chunk).unwrap_or(0);
-                    if n == 0 {
-                        break None;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break Some(i + 4);
-                    }
+                let Some(_) = read_request(&mut stream) else {
+                    continue;
                 };
-                let Some(head_end) = head_end else { continue };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                while buf.len() < head_end + length {
-                    let n = stream.read(&mut chunk).unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
                 counter.fetch_add(1, Ordering::SeqCst);
                 let response = format!(
                     "HTTP/1.1 {status} Error\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: {code}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -999,5 +953,182 @@ impl ErrorServer {
     /// How many requests arrived.
     pub fn hits(&self) -> usize {
         self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Reads one HTTP/1.1 request: its head (up to the blank line) and the body its Content-Length
+/// announces. None if the connection closed first.
+fn read_request(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some((head, buf[head_end..].to_vec()))
+}
+
+/// One request a [`Recorder`] passed on.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// The path and query, as sent.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The target's path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// The query parameters of the target, percent-decoded.
+    pub fn query(&self) -> std::collections::HashMap<String, String> {
+        self.target
+            .split_once('?')
+            .map(|(_, q)| form_decode(q))
+            .unwrap_or_default()
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text (also a URL's query).
+pub fn form_decode(text: &str) -> std::collections::HashMap<String, String> {
+    let decode = |s: &str| {
+        let bytes = s.replace('+', " ").into_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+            match (bytes[i], hex) {
+                (b'%', Some(byte)) => {
+                    out.push(byte);
+                    i += 3;
+                }
+                (b, _) => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    };
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+/// A per-test recording proxy in front of a shared emulator: every request that reaches the
+/// emulator through it is recorded here and nowhere else, so what a test counts is its own
+/// traffic, never another test's. One request per connection: the request goes on with
+/// `Connection: close` and the answer comes back byte for byte until the emulator closes.
+pub struct Recorder {
+    pub endpoint: String,
+    requests: std::sync::Arc<Mutex<Vec<Request>>>,
+}
+
+impl Recorder {
+    /// Starts a recorder in front of `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> Recorder {
+        use std::io::Write;
+        let upstream = upstream
+            .strip_prefix("http://")
+            .expect("an http:// upstream")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = requests.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { continue };
+                let (upstream, log) = (upstream.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let Some((head, body)) = read_request(&mut client) else {
+                        return;
+                    };
+                    let mut lines = head.split("\r\n");
+                    let start = lines.next().unwrap_or_default().to_owned();
+                    let mut parts = start.split(' ');
+                    let method = parts.next().unwrap_or_default().to_owned();
+                    let target = parts.next().unwrap_or_default().to_owned();
+                    let headers: Vec<(String, String)> = lines
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                        .collect();
+                    let mut forward = format!("{start}\r\n");
+                    for (name, value) in &headers {
+                        if !name.eq_ignore_ascii_case("connection") {
+                            forward.push_str(&format!("{name}: {value}\r\n"));
+                        }
+                    }
+                    forward.push_str("Connection: close\r\n\r\n");
+                    log.lock().unwrap().push(Request {
+                        method,
+                        target,
+                        headers,
+                        body: body.clone(),
+                    });
+                    let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
+                        return;
+                    };
+                    if server.write_all(forward.as_bytes()).is_err()
+                        || server.write_all(&body).is_err()
+                    {
+                        return;
+                    }
+                    let _ = std::io::copy(&mut server, &mut client);
+                });
+            }
+        });
+        Recorder { endpoint, requests }
+    }
+
+    /// Every request so far, in the order they arrived.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The requests whose path is `path`.
+    pub fn to(&self, path: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path() == path)
+            .collect()
     }
 }
