@@ -689,7 +689,16 @@ fn concurrent_client_credentials_callers_queue_for_one_token_request() {
     // The first token (with no cache yet, concurrent first callers may each fetch one: a
     // refused request must leave no file, so there is nothing to lock; see commands/token.rs).
     let first = callers(1);
-    assert_eq!(recorder.to("/oauth2/token").len(), 1);
+    let request = &recorder.to("/oauth2/token")[0];
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    let form = form_decode(&String::from_utf8_lossy(&request.body));
+    assert_eq!(form["grant_type"], "client_credentials");
+    assert_eq!(form["scope"], "orders/read");
     // A stale token: eight callers at once queue on its lock, one fetches for all.
     let cache = sb.cache_dir().join("client-credentials/reporting.json");
     let mut cached: serde_json::Value =

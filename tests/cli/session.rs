@@ -302,10 +302,11 @@ fn export_sh_is_evaluated_by_bash() {
 }
 
 #[test]
-fn exec_passes_credentials_exit_code_and_signals() {
+fn exec_passes_credentials_without_the_profile_variables_and_its_exit_code_and_signals() {
     let pool = Pool::new();
     let mut sb = signed_in(&pool, false);
-    sb.env("AWS_PROFILE", "dev");
+    sb.env("AWS_PROFILE", "dev")
+        .env("AWS_DEFAULT_PROFILE", "dev");
     let json = credential_process(&sb);
     sb.cmd()
         .args([
@@ -313,11 +314,14 @@ fn exec_passes_credentials_exit_code_and_signals() {
             "--",
             "sh",
             "-c",
-            "printf '%s %s' \"$AWS_ACCESS_KEY_ID\" \"${AWS_PROFILE-unset}\"; exit 7",
+            "printf '%s %s %s' \"$AWS_ACCESS_KEY_ID\" \"${AWS_PROFILE-unset}\" \"${AWS_DEFAULT_PROFILE-unset}\"; exit 7",
         ])
         .assert()
         .code(7)
-        .stdout(format!("{} unset", json["AccessKeyId"].as_str().unwrap()));
+        .stdout(format!(
+            "{} unset unset",
+            json["AccessKeyId"].as_str().unwrap()
+        ));
     let status = sb
         .std_cmd()
         .args(["exec", "--", "sh", "-c", "kill -TERM $$"])
