@@ -5,6 +5,7 @@ mod browser;
 mod configure;
 mod files;
 mod help;
+mod keyring;
 mod login;
 mod mfa;
 mod regressions;

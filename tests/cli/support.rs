@@ -1132,3 +1132,97 @@ impl Recorder {
             .collect()
     }
 }
+
+/// Set by scripts/test.sh once it has installed gnome-keyring, dbus and secret-tool: from then
+/// on a test that cannot get a Secret Service fails instead of skipping.
+pub const KEYRING_REQUIRED: &str = "COGNITO_AUTH_TEST_KEYRING";
+
+/// A real Secret Service for one test: gnome-keyring on a D-Bus session bus of its own
+/// (`dbus-run-session`), keeping its keyrings under `home`. Stops when dropped (its shell's
+/// stdin closes, the session ends, and gnome-keyring with it).
+pub struct SecretService {
+    /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    stdin: Option<ChildStdin>,
+    child: Child,
+}
+
+impl SecretService {
+    /// Starts one, or says why it cannot (missing programs, a daemon that would not start).
+    ///
+    /// gnome-keyring keeps a keyring whose password is empty as plain text, always unlocked.
+    /// `gnome-keyring-daemon --unlock` with an empty password wants a graphical prompter to
+    /// create the login keyring, and there is no display here, so the empty-password login
+    /// keyring is written beforehand in gnome-keyring's own plain format, made the default,
+    /// and the daemon started on it with only its secrets component.
+    pub fn start(home: &Path) -> Result<SecretService, String> {
+        for program in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
+            let found = Command::new("sh")
+                .args(["-c", &format!("command -v {program}")])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !found {
+                return Err(format!("{program} is not installed"));
+            }
+        }
+        let keyrings = home.join(".local/share/keyrings");
+        std::fs::create_dir_all(&keyrings).map_err(|e| e.to_string())?;
+        std::fs::write(keyrings.join("default"), "login").map_err(|e| e.to_string())?;
+        std::fs::write(
+            keyrings.join("login.keyring"),
+            "[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n",
+        )
+        .map_err(|e| e.to_string())?;
+        let mut child = Command::new("dbus-run-session")
+            .args([
+                "--",
+                "sh",
+                "-c",
+                "gnome-keyring-daemon --start --components=secrets >/dev/null || exit 1; \
+                 echo \"$DBUS_SESSION_BUS_ADDRESS\"; exec cat >/dev/null",
+            ])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dbus-run-session: {e}"))?;
+        let mut address = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut address)
+            .map_err(|e| e.to_string())?;
+        let address = address.trim().to_owned();
+        if address.is_empty() {
+            let _ = child.kill();
+            return Err("gnome-keyring-daemon did not start".into());
+        }
+        Ok(SecretService {
+            address,
+            stdin: child.stdin.take(),
+            child,
+        })
+    }
+
+    /// The secret stored under `attributes` (pairs), as `secret-tool lookup` finds it.
+    pub fn lookup(&self, attributes: &[&str]) -> Option<String> {
+        let out = Command::new("secret-tool")
+            .arg("lookup")
+            .args(attributes)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        // Closing stdin ends `cat`, the shell, and so the bus session.
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}

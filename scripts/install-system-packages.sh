@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, once, the Debian packages some end-to-end tests drive for real, and prints the
+# variables that tell those tests the packages are there (so they fail rather than skip):
+#   gnome-keyring, dbus, libsecret-tools - a Secret Service for the OS keyring test
+#   chromium                              - a real browser for the Hosted UI sign-in
+# Nothing is installed when the programs are already there; without apt-get (not Debian or
+# Ubuntu) nothing is installed and those tests skip with a note.
+set -euo pipefail
+need=()
+command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
+command -v dbus-run-session >/dev/null || need+=(dbus)
+command -v secret-tool >/dev/null || need+=(libsecret-tools)
+command -v chromium >/dev/null || need+=(chromium)
+if [ "${#need[@]}" -gt 0 ] && command -v apt-get >/dev/null; then
+  sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  echo "installing ${need[*]} (apt-get)" >&2
+  "${sudo[@]}" apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${need[@]}" >&2
+fi
+if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null &&
+   command -v secret-tool >/dev/null; then
+  echo "COGNITO_AUTH_TEST_KEYRING=1"
+fi
+if command -v chromium >/dev/null; then
+  echo "COGNITO_AUTH_TEST_CHROMIUM=$(command -v chromium)"
+fi
