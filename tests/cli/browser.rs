@@ -744,3 +744,47 @@ fn identity_provider_reaches_the_hosted_ui_authorize_request() {
     assert_eq!(recorder.to("/oauth2/token").len(), 1);
     assert!(sb.read(".aws/credentials").contains("[dev]"));
 }
+
+#[test]
+fn a_real_browser_signs_in_through_the_hosted_ui() {
+    let pool = LocalPool::hosted();
+    let sb = match pool.chromium_sandbox() {
+        Ok(sb) => sb,
+        Err(why) if std::env::var_os(CHROMIUM_REQUIRED).is_some() => {
+            panic!("no real browser although scripts/test.sh installed one: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}; scripts/test.sh installs chromium and playwright-core");
+            return;
+        }
+    };
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .args(["--browser-timeout", "120"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    let log = sb.browser_log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    let visit = step(&log, "chromium");
+    let redirect = pool.redirect_uri.as_deref().unwrap();
+    assert!(
+        visit["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with(&format!("{redirect}?code="))),
+        "{visit}"
+    );
+    assert_eq!(visit["status"], 200, "{visit}");
+    assert!(
+        visit["text"]
+            .as_str()
+            .unwrap()
+            .contains("You can close this tab"),
+        "{visit}"
+    );
+    assert!(
+        sb.read(".aws/credentials")
+            .contains("[dev]\naws_access_key_id = ")
+    );
+    assert_eq!(sb.session("dev")["username"], ALICE);
+}

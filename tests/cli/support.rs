@@ -1226,3 +1226,42 @@ impl Drop for SecretService {
         let _ = self.child.wait();
     }
 }
+
+/// Set by scripts/test.sh to chromium's path once it is installed: from then on the
+/// real-browser test fails instead of skipping when it cannot run.
+pub const CHROMIUM_REQUIRED: &str = "COGNITO_AUTH_TEST_CHROMIUM";
+
+impl LocalPool {
+    /// A sandbox whose profile `dev` signs in through this pool's Hosted UI with a real
+    /// browser as `BROWSER`: Debian's chromium, headless, driven by playwright-core
+    /// (`tests/support/chromium_browser.mjs`), which signs alice in and logs where it ended up.
+    /// Err says why there is none (chromium or playwright-core missing).
+    pub fn chromium_sandbox(&self) -> Result<Sandbox, String> {
+        let chromium =
+            std::env::var(CHROMIUM_REQUIRED).unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if !Path::new(&chromium).exists() {
+            return Err(format!("no chromium at {chromium}"));
+        }
+        let playwright = std::env::var("PLAYWRIGHT_CORE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(".emulators/node_modules/playwright-core")
+            });
+        if !playwright.join("index.mjs").exists() {
+            return Err(format!("no playwright-core in {}", playwright.display()));
+        }
+        let mut sb = self.browser_sandbox();
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/chromium_browser.mjs");
+        let log = sb.path("browser.log");
+        // flock holds the log's lock while the browser runs, so browser_log() reads it whole.
+        sb.env(
+            "BROWSER",
+            &format!("flock {} node {}", log.display(), script.display()),
+        )
+        .env("PLAYWRIGHT_CORE", playwright.to_str().unwrap())
+        .env("CHROMIUM", &chromium);
+        Ok(sb)
+    }
+}
