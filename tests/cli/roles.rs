@@ -153,3 +153,43 @@ fn roles_lists_the_token_roles_and_the_basic_flow_takes_the_preferred_one() {
         .success()
         .stdout(format!("{premium}\tpreferred\n{basic}\n"));
 }
+
+/// With several roles on offer, none chosen and a terminal, login asks which; the pick goes to
+/// the enhanced flow as CustomRoleArn. Without a terminal nothing is asked and no role is sent.
+#[cfg(target_os = "linux")]
+#[test]
+fn with_several_roles_and_none_chosen_login_asks_which_at_a_terminal() {
+    let (premium, basic) = (own_role("Premium"), own_role("Basic"));
+    let roles = format!("{premium},{basic}");
+    let (_server, mut sb) = srp_sandbox(
+        ("us-east-1_Prompt1", "promptclient", None),
+        (ALICE, ALICE_PASSWORD),
+        &[
+            ("SRP_TEST_ROLES", &roles),
+            ("SRP_TEST_PREFERRED_ROLE", &premium),
+        ],
+        &["--auth-flow", "srp"],
+    );
+    sb.env("COGNITO_PASSWORD", ALICE_PASSWORD);
+    let (status, screen) = sb.on_terminal(&format!("login --profile dev -u {ALICE}"), "2\n");
+    assert!(status.success(), "{screen}");
+    assert!(
+        screen.contains("Your groups offer several roles"),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("1) {premium}")), "{screen}");
+    assert!(screen.contains(&format!("2) {basic}")), "{screen}");
+    let calls = recorded("GetCredentialsForIdentity", &basic);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["CustomRoleArn"], basic.as_str());
+    assert_eq!(sb.session("dev")["role"]["role_arn"], basic.as_str());
+
+    // No terminal: no question, no role asked for.
+    sb.cmd()
+        .args(["login", "--profile", "dev", "--fresh", "-u", ALICE])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("several roles").not());
+    assert_eq!(recorded("GetCredentialsForIdentity", &basic).len(), 1);
+    assert!(recorded("GetCredentialsForIdentity", &premium).is_empty());
+}
