@@ -39,7 +39,10 @@ fn requests(target: &str, pool: &Pool) -> usize {
 #[test]
 fn credential_process_answers_from_the_cache_without_a_request() {
     let pool = Pool::new();
-    let sb = signed_in(&pool, false);
+    let mut sb = signed_in(&pool, false);
+    // From here every request of this sandbox's commands passes through a recorder of its own.
+    let recorder = Recorder::start(&sb.endpoint);
+    sb.endpoint = recorder.endpoint.clone();
     let before = (
         requests("InitiateAuth", &pool),
         requests("GetCredentialsForIdentity", &pool),
@@ -69,6 +72,7 @@ fn credential_process_answers_from_the_cache_without_a_request() {
         requests("GetCredentialsForIdentity", &pool),
     );
     assert_eq!(before, after, "the hot path made a request");
+    assert_eq!(recorder.requests().len(), 0, "no request of any kind");
 }
 
 #[test]
@@ -88,6 +92,9 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
         })
         .collect::<String>();
     std::fs::write(sb.credentials(), stale).unwrap();
+    let recorder = Recorder::start(&sb.endpoint);
+    let mut sb = sb;
+    sb.endpoint = recorder.endpoint.clone();
     let exchanges = requests("GetCredentialsForIdentity", &pool);
     let sign_ins = requests("InitiateAuth", &pool);
     let children: Vec<_> = (0..20)
@@ -120,6 +127,16 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
         requests("InitiateAuth", &pool),
         sign_ins,
         "the live ID token was reused"
+    );
+    let targets: Vec<_> = recorder
+        .requests()
+        .iter()
+        .map(|r| r.header("x-amz-target").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        targets,
+        ["AWSCognitoIdentityService.GetCredentialsForIdentity"],
+        "one request in all"
     );
     // The refresh also rewrote our section of the credentials file: the expiry written there
     // is the refreshed credentials' (moto hands out the same keys every time, so the expiry,
@@ -355,10 +372,9 @@ fn token_prints_live_jwts() {
         .args(["token", "--profile", "dev"])
         .output()
         .unwrap();
-    assert_eq!(
-        claims(&String::from_utf8(id.stdout).unwrap())["token_use"],
-        "id"
-    );
+    let id = claims(&String::from_utf8(id.stdout).unwrap());
+    assert_eq!(id["token_use"], "id");
+    assert!(id["exp"].as_i64().unwrap() > now(), "live: {id}");
     let access = sb
         .cmd()
         .args(["token", "--profile", "dev", "--access"])

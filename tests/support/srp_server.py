@@ -10,8 +10,8 @@ SRP_TEST_CHALLENGES it asks further challenges in the given order (SELECT_MFA_TY
 SMS_MFA, NEW_PASSWORD_REQUIRED, or any other name) before handing out tokens. NEW_PASSWORD_REQUIRED
 names the attributes in SRP_TEST_REQUIRED_ATTRIBUTES (comma-separated, e.g. `name,family_name`)
 as required, as a pool whose schema requires them does, and accepts only an answer with a new
-password and a non-empty value for each. With SRP_TEST_RECORD set, every challenge answer it
-receives is appended there as one JSON line.
+password and a non-empty value for each. With SRP_TEST_RECORD set, every request it receives is
+appended there as one JSON line (its body, plus `Target`: the operation).
 
 Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
@@ -161,6 +161,9 @@ def serve(pool_id, client_id, client_secret, user, password):
         return 200, {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
     def handle(target, body):
+        if os.environ.get("SRP_TEST_RECORD"):
+            with open(os.environ["SRP_TEST_RECORD"], "a") as f:
+                f.write(json.dumps(dict(body, Target=target)) + "\n")
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
         if target == "InitiateAuth":
@@ -194,9 +197,6 @@ def serve(pool_id, client_id, client_secret, user, password):
             if params.get("USERNAME") != user or not hmac.compare_digest(want, params.get("PASSWORD_CLAIM_SIGNATURE", "")):
                 return error("NotAuthorizedException", "Incorrect username or password.")
             return next_step(list(EXTRA_CHALLENGES))
-        if target == "RespondToAuthChallenge" and os.environ.get("SRP_TEST_RECORD"):
-            with open(os.environ["SRP_TEST_RECORD"], "a") as f:
-                f.write(json.dumps(body) + "\n")
         if target == "RespondToAuthChallenge" and body.get("Session") in pending:
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
