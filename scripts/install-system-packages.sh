@@ -2,7 +2,9 @@
 # Installs, once, the Debian packages some end-to-end tests drive for real, and prints the
 # variables that tell those tests the packages are there (so they fail rather than skip):
 #   gnome-keyring, dbus, libsecret-tools - a Secret Service for the OS keyring test
-#   chromium                              - a real browser for the Hosted UI sign-in
+#   chromium                              - a real browser for the Hosted UI sign-in (Debian's
+#                                           package; Ubuntu's is a snap stub, so there an
+#                                           installed Google Chrome is used instead, if any)
 # Nothing is installed when the programs are already there; without apt-get (not Debian or
 # Ubuntu) nothing is installed and those tests skip with a note.
 set -euo pipefail
@@ -10,7 +12,9 @@ need=()
 command -v gnome-keyring-daemon >/dev/null || need+=(gnome-keyring)
 command -v dbus-run-session >/dev/null || need+=(dbus)
 command -v secret-tool >/dev/null || need+=(libsecret-tools)
-command -v chromium >/dev/null || need+=(chromium)
+debian=false
+grep -qs '^ID=debian' /etc/os-release && debian=true
+command -v chromium >/dev/null || ! $debian || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ] && command -v apt-get >/dev/null; then
   sudo=()
   [ "$(id -u)" -eq 0 ] || sudo=(sudo)
@@ -23,6 +27,8 @@ if command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/d
    command -v secret-tool >/dev/null; then
   echo "COGNITO_AUTH_TEST_KEYRING=1"
 fi
-if command -v chromium >/dev/null; then
+if $debian && command -v chromium >/dev/null; then
   echo "COGNITO_AUTH_TEST_CHROMIUM=$(command -v chromium)"
+elif command -v google-chrome >/dev/null; then
+  echo "COGNITO_AUTH_TEST_CHROMIUM=$(command -v google-chrome)"
 fi
