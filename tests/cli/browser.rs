@@ -89,6 +89,13 @@ fn a_browser_sign_in_reaches_live_credentials() {
 fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
     let pool = LocalPool::hosted();
     let mut sb = pool.browser_sandbox();
+    // The Hosted UI through a recorder of this test's own, to see what the refresh sent.
+    let recorder = Recorder::start(&cognito_local().endpoint);
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
     browser_login(&sb, "login callback").success();
     let old_token = sb.session("dev")["id_token"].clone();
     sb.age_tokens("dev");
@@ -105,6 +112,12 @@ fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
     let session = sb.session("dev");
     assert_ne!(session["id_token"], old_token, "new tokens");
     assert!(session["tokens_expire"].as_i64().unwrap() > now());
+    let grants: Vec<String> = recorder
+        .to("/oauth2/token")
+        .iter()
+        .map(|r| form_decode(&String::from_utf8_lossy(&r.body))["grant_type"].clone())
+        .collect();
+    assert_eq!(grants, ["authorization_code", "refresh_token"]);
 }
 
 #[test]
@@ -440,11 +453,23 @@ fn m2m_token(sb: &Sandbox, extra: &[&str]) -> String {
 #[test]
 fn client_credentials_tokens_come_from_the_token_endpoint_and_are_cached() {
     let sb = m2m_sandbox(M2M_CLIENT_SECRET);
+    // The token endpoint through a recorder of this test's own, to count the requests.
+    let recorder = Recorder::start(&oauth_server().endpoint);
+    sb.cmd()
+        .args(["configure", "--profile", "reporting"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
     let token = m2m_token(&sb, &["--scope", "orders/read"]);
     assert!(token.trim().len() >= 40, "{token}");
     assert_eq!(token.lines().count(), 1);
     // oidc-provider issues a new random token per request: the same one means the cache.
     assert_eq!(m2m_token(&sb, &["--scope", "orders/read"]), token);
+    assert_eq!(
+        recorder.to("/oauth2/token").len(),
+        1,
+        "served from the cache"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&m2m_token(&sb, &["--scope", "orders/read", "--json"])).unwrap();
     assert_eq!(json["access_token"], token.trim());
