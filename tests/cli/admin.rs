@@ -286,7 +286,8 @@ fn policies_render_exactly() {
 #[test]
 fn apply_policy_refuses_invalid_json_before_any_call() {
     let mut sb = Sandbox::new();
-    sb.endpoint = "http://127.0.0.1:9".into(); // nothing listens: a call would fail otherwise
+    let server = ErrorServer::start(400, "AccessDeniedException", "any call would land here");
+    sb.endpoint = server.endpoint.clone();
     let file = sb.path("bad.json");
     std::fs::write(&file, "{\"Version\": \"2012-10-17\", \"Statement\": [").unwrap();
     sb.cmd()
@@ -297,6 +298,7 @@ fn apply_policy_refuses_invalid_json_before_any_call() {
             "error: {}: not valid JSON (line 1, column 40): EOF while parsing a list at line 1 column 40; nothing was sent\n",
             file.display()
         ));
+    assert_eq!(server.hits(), 0, "nothing was sent");
 }
 
 #[test]

@@ -89,6 +89,13 @@ fn a_browser_sign_in_reaches_live_credentials() {
 fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
     let pool = LocalPool::hosted();
     let mut sb = pool.browser_sandbox();
+    // The Hosted UI through a recorder of this test's own, to see what the refresh sent.
+    let recorder = Recorder::start(&cognito_local().endpoint);
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
     browser_login(&sb, "login callback").success();
     let old_token = sb.session("dev")["id_token"].clone();
     sb.age_tokens("dev");
@@ -105,6 +112,12 @@ fn a_browser_session_refreshes_at_the_hosted_ui_token_endpoint() {
     let session = sb.session("dev");
     assert_ne!(session["id_token"], old_token, "new tokens");
     assert!(session["tokens_expire"].as_i64().unwrap() > now());
+    let grants: Vec<String> = recorder
+        .to("/oauth2/token")
+        .iter()
+        .map(|r| form_decode(&String::from_utf8_lossy(&r.body))["grant_type"].clone())
+        .collect();
+    assert_eq!(grants, ["authorization_code", "refresh_token"]);
 }
 
 #[test]
@@ -440,11 +453,23 @@ fn m2m_token(sb: &Sandbox, extra: &[&str]) -> String {
 #[test]
 fn client_credentials_tokens_come_from_the_token_endpoint_and_are_cached() {
     let sb = m2m_sandbox(M2M_CLIENT_SECRET);
+    // The token endpoint through a recorder of this test's own, to count the requests.
+    let recorder = Recorder::start(&oauth_server().endpoint);
+    sb.cmd()
+        .args(["configure", "--profile", "reporting"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
     let token = m2m_token(&sb, &["--scope", "orders/read"]);
     assert!(token.trim().len() >= 40, "{token}");
     assert_eq!(token.lines().count(), 1);
     // oidc-provider issues a new random token per request: the same one means the cache.
     assert_eq!(m2m_token(&sb, &["--scope", "orders/read"]), token);
+    assert_eq!(
+        recorder.to("/oauth2/token").len(),
+        1,
+        "served from the cache"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&m2m_token(&sb, &["--scope", "orders/read", "--json"])).unwrap();
     assert_eq!(json["access_token"], token.trim());
@@ -646,4 +671,145 @@ fn the_browser_timeout_is_bounded() {
             .assert()
             .code(2);
     }
+}
+
+#[test]
+fn concurrent_client_credentials_callers_queue_for_one_token_request() {
+    // A recorder of this test's own in front of the shared oidc-provider: the token requests
+    // counted are this test's, whatever other tests ask of the server at the same time.
+    let recorder = Recorder::start(&oauth_server().endpoint);
+    let sb = Sandbox::new();
+    sb.cmd()
+        .args(["configure", "--profile", "reporting"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .args(["--client-id", M2M_CLIENT_ID, "--client-secret-stdin"])
+        .write_stdin(format!("{M2M_CLIENT_SECRET}\n"))
+        .assert()
+        .success();
+    let callers = |n: usize| -> Vec<String> {
+        let children: Vec<_> = (0..n)
+            .map(|_| {
+                sb.std_cmd()
+                    .args(["token", "--client-credentials", "--profile", "reporting"])
+                    .args(["--scope", "orders/read"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        children
+            .into_iter()
+            .map(|child| {
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                String::from_utf8(out.stdout).unwrap()
+            })
+            .collect()
+    };
+    // The first token (with no cache yet, concurrent first callers may each fetch one: a
+    // refused request must leave no file, so there is nothing to lock; see commands/token.rs).
+    let first = callers(1);
+    let request = &recorder.to("/oauth2/token")[0];
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .starts_with("Basic ")
+    );
+    let form = form_decode(&String::from_utf8_lossy(&request.body));
+    assert_eq!(form["grant_type"], "client_credentials");
+    assert_eq!(form["scope"], "orders/read");
+    // A stale token: eight callers at once queue on its lock, one fetches for all.
+    let cache = sb.cache_dir().join("client-credentials/reporting.json");
+    let mut cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache).unwrap()).unwrap();
+    cached["expires_at"] = (now() + 30).into();
+    std::fs::write(&cache, cached.to_string()).unwrap();
+    let fresh = callers(8);
+    assert_eq!(recorder.to("/oauth2/token").len(), 2, "one more request");
+    assert!(fresh.iter().all(|t| t == &fresh[0] && t != &first[0]));
+}
+
+#[test]
+fn identity_provider_reaches_the_hosted_ui_authorize_request() {
+    // A recorder of this test's own in front of cognito-local's Hosted UI shows what the
+    // server received: the probe cognito-auth makes and the browser's visit both name the
+    // identity provider (cognito-local ignores it and shows its own form, which the scripted
+    // browser fills in as the provider's page would be).
+    let pool = LocalPool::hosted();
+    let recorder = Recorder::start(&cognito_local().endpoint);
+    let sb = pool.browser_sandbox();
+    sb.cmd()
+        .args(["configure", "--profile", "dev"])
+        .args(["--hosted-ui-domain", &recorder.endpoint])
+        .assert()
+        .success();
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .args(["--identity-provider", "Google"])
+        .env("TEST_BROWSER_STEPS", "login callback")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    let authorize = recorder.to("/oauth2/authorize");
+    let gets: Vec<_> = authorize.iter().filter(|r| r.method == "GET").collect();
+    assert!(!gets.is_empty(), "{authorize:?}");
+    for get in &gets {
+        let query = get.query();
+        assert_eq!(query["identity_provider"], "Google", "{}", get.target);
+        assert_eq!(query["client_id"], pool.client_id);
+        assert_eq!(query["code_challenge_method"], "S256");
+    }
+    // The sign-in went through the code exchange at the same server.
+    assert_eq!(recorder.to("/oauth2/token").len(), 1);
+    assert!(sb.read(".aws/credentials").contains("[dev]"));
+}
+
+#[test]
+fn a_real_browser_signs_in_through_the_hosted_ui() {
+    let pool = LocalPool::hosted();
+    let sb = match pool.chromium_sandbox() {
+        Ok(sb) => sb,
+        Err(why) if std::env::var_os(CHROMIUM_REQUIRED).is_some() => {
+            panic!("no real browser although scripts/test.sh installed one: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: {why}; scripts/test.sh installs chromium and playwright-core");
+            return;
+        }
+    };
+    sb.cmd()
+        .args(["login", "--browser", "--profile", "dev"])
+        .args(["--browser-timeout", "120"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("Signed in as {ALICE}")));
+    let log = sb.browser_log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    let visit = step(&log, "chromium");
+    let redirect = pool.redirect_uri.as_deref().unwrap();
+    assert!(
+        visit["url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with(&format!("{redirect}?code="))),
+        "{visit}"
+    );
+    assert_eq!(visit["status"], 200, "{visit}");
+    assert!(
+        visit["text"]
+            .as_str()
+            .unwrap()
+            .contains("You can close this tab"),
+        "{visit}"
+    );
+    assert!(
+        sb.read(".aws/credentials")
+            .contains("[dev]\naws_access_key_id = ")
+    );
+    assert_eq!(sb.session("dev")["username"], ALICE);
 }

@@ -85,15 +85,18 @@ fn client_secret_from_stdin_or_environment_never_printed() {
         .write_stdin("s3cr3t-from-stdin\n")
         .assert()
         .success()
+        .stdout("")
         .stderr(predicate::str::contains("s3cr3t").not());
     sb.cmd()
         .args(["configure", "--profile", "b", "--client-id", "c"])
         .env("COGNITO_CLIENT_SECRET", "s3cr3t-from-env")
         .assert()
         .success()
+        .stdout("")
         .stderr(predicate::str::contains(
             "Saving the client secret from COGNITO_CLIENT_SECRET",
-        ));
+        ))
+        .stderr(predicate::str::contains("s3cr3t").not());
     let text = std::fs::read_to_string(sb.our_config()).unwrap();
     assert!(
         text.contains("[a]\nclient_secret = s3cr3t-from-stdin\n"),

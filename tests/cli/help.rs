@@ -1,4 +1,4 @@
-//! `--version`, and `--help` with an example on every command.
+//! `--version`, `--help` with an example on every command, and NO_COLOR.
 
 use predicates::prelude::*;
 
@@ -45,4 +45,31 @@ fn every_command_has_help_with_an_example() {
                     .unwrap(),
             );
     }
+}
+
+/// Errors are coloured on a terminal, and not at all with NO_COLOR (of any value) or when
+/// stderr is not a terminal.
+#[cfg(target_os = "linux")]
+#[test]
+fn no_color_turns_the_colour_of_errors_off() {
+    let bad = "configure --profile dev --user-pool-id not-a-pool-id";
+    let mut sb = Sandbox::new();
+    let (status, screen) = sb.on_terminal(bad, "");
+    assert_eq!(status.code(), Some(2), "{screen}");
+    assert!(
+        screen.contains("\x1b[31merror\x1b[0m: invalid user pool id"),
+        "{screen:?}"
+    );
+    sb.env("NO_COLOR", "1");
+    let (status, screen) = sb.on_terminal(bad, "");
+    assert_eq!(status.code(), Some(2), "{screen}");
+    assert!(screen.contains("error: invalid user pool id"), "{screen:?}");
+    assert!(!screen.contains('\x1b'), "{screen:?}");
+    // Not a terminal: no colour even without NO_COLOR.
+    Sandbox::new()
+        .cmd()
+        .args(bad.split(' '))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::starts_with("error: invalid user pool id"));
 }

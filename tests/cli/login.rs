@@ -256,8 +256,10 @@ fn malformed_id_is_refused_before_any_request() {
     assert_eq!(sb.snapshot(), before);
 }
 
+/// A refused connection (nothing listens on the port) is reported as an unreachable endpoint.
+/// A server that accepts and never answers is network.rs's business.
 #[test]
-fn unreachable_endpoint_fails_in_seconds() {
+fn an_endpoint_that_refuses_connections_is_reported_as_unreachable() {
     let pool = Pool::new();
     let mut sb = Sandbox::new();
     sb.configure("dev", &pool, false);
@@ -414,4 +416,72 @@ fn identity_pool_that_does_not_trust_this_client() {
             pool.user_pool_id, pool.public_client_id
         ),
     );
+}
+
+/// At a terminal, NEW_PASSWORD_REQUIRED asks for the new password twice and then for each
+/// attribute the pool requires, by name; the SRP stand-in requires two attributes and records
+/// the answer it received (moto and cognito-local never require any).
+#[cfg(target_os = "linux")]
+#[test]
+fn new_password_required_asks_on_the_terminal_for_each_required_attribute() {
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, mut sb) = srp_sandbox(
+        ("us-east-1_Attrs1", "attrsclient", None),
+        (ALICE, ALICE_PASSWORD),
+        &[
+            ("SRP_TEST_CHALLENGES", "NEW_PASSWORD_REQUIRED"),
+            ("SRP_TEST_REQUIRED_ATTRIBUTES", "name,family_name"),
+            ("SRP_TEST_RECORD", record.path().to_str().unwrap()),
+        ],
+        &["--auth-flow", "srp"],
+    );
+    sb.env("COGNITO_PASSWORD", ALICE_PASSWORD);
+    let (status, screen) = sb.on_terminal(
+        &format!("login --profile dev -u {ALICE}"),
+        "NewPass123\nNewPass123\nAlice\nLiddell\n",
+    );
+    assert!(status.success(), "{screen}");
+    for prompt in [
+        "alice-premium must choose a new password.",
+        "New password again",
+        "Value for the required attribute `name`",
+        "Value for the required attribute `family_name`",
+        "Signed in as alice-premium",
+    ] {
+        assert!(screen.contains(prompt), "no `{prompt}` in {screen}");
+    }
+    let answers: Vec<serde_json::Value> = std::fs::read_to_string(record.path())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|b: &serde_json::Value| b["ChallengeName"] == "NEW_PASSWORD_REQUIRED")
+        .collect();
+    assert_eq!(answers.len(), 1, "{answers:?}");
+    let responses = &answers[0]["ChallengeResponses"];
+    assert_eq!(responses["NEW_PASSWORD"], "NewPass123");
+    assert_eq!(responses["userAttributes.name"], "Alice");
+    assert_eq!(responses["userAttributes.family_name"], "Liddell");
+}
+
+/// Without a terminal, required attributes cannot be asked for: a clear error, nothing written.
+#[test]
+fn new_password_required_with_required_attributes_and_no_terminal_fails_cleanly() {
+    let (_server, mut sb) = srp_sandbox(
+        ("us-east-1_Attrs2", "attrsclient", None),
+        (ALICE, ALICE_PASSWORD),
+        &[
+            ("SRP_TEST_CHALLENGES", "NEW_PASSWORD_REQUIRED"),
+            ("SRP_TEST_REQUIRED_ATTRIBUTES", "name"),
+        ],
+        &["--auth-flow", "srp"],
+    );
+    sb.env("COGNITO_NEW_PASSWORD", "NewPass123");
+    let before = sb.snapshot();
+    sb.login("dev", ALICE, ALICE_PASSWORD)
+        .code(1)
+        .stderr(predicate::str::contains(
+            "error: a new password (the user has a temporary one) is needed",
+        ))
+        .stderr(predicate::str::contains("attributes the pool requires"));
+    assert_eq!(sb.snapshot(), before);
 }

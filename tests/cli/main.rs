@@ -9,6 +9,7 @@ mod faults;
 mod files;
 mod help;
 mod install;
+mod keyring;
 mod login;
 mod mfa;
 mod network;

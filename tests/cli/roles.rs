@@ -11,23 +11,34 @@ use crate::support::*;
 const PREMIUM: &str = "arn:aws:iam::123456789012:role/CognitoPremiumUserRole";
 const BASIC: &str = "arn:aws:iam::123456789012:role/CognitoBasicUserRole";
 
-fn calls_for(seconds: &str) -> Vec<std::collections::HashMap<String, String>> {
+/// A role ARN no other test asks for (moto's STS assumes any role), so the STS calls a test
+/// counts in moto's shared log are its own.
+fn own_role(name: &str) -> String {
+    format!(
+        "arn:aws:iam::123456789012:role/{name}-{}-{}",
+        std::process::id(),
+        now_nanos()
+    )
+}
+
+fn now_nanos() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+/// The AssumeRoleWithWebIdentity calls moto received for `role`.
+fn sts_calls(role: &str) -> Vec<std::collections::HashMap<String, String>> {
     recorded_form("AssumeRoleWithWebIdentity")
         .into_iter()
-        .filter(|c| c["DurationSeconds"] == seconds)
+        .filter(|c| c["RoleArn"] == role)
         .collect()
-}
-
-fn twelve_hour_calls() -> Vec<std::collections::HashMap<String, String>> {
-    calls_for("43200")
-}
-
-fn two_hour_calls() -> Vec<std::collections::HashMap<String, String>> {
-    calls_for("7200")
 }
 
 #[test]
 fn twelve_hours_through_the_basic_flow_and_its_refresh() {
+    let premium = own_role("Premium");
     let pool = Pool::new();
     let sb = Sandbox::new();
     sb.configure("dev", &pool, false);
@@ -41,7 +52,7 @@ fn twelve_hours_through_the_basic_flow_and_its_refresh() {
             "--duration",
             "12h",
             "--role-arn",
-            PREMIUM,
+            &premium,
         ])
         .env("COGNITO_PASSWORD", ALICE_PASSWORD)
         .assert()
@@ -49,12 +60,10 @@ fn twelve_hours_through_the_basic_flow_and_its_refresh() {
         .stderr(
             predicate::str::contains("(720 minutes)").or(predicate::str::contains("(719 minutes)")),
         );
-    // Tests run in parallel: this is the only one asking for twelve hours.
-    let calls = twelve_hour_calls();
+    let calls = sts_calls(&premium);
     assert_eq!(calls.len(), 1);
     let call = calls.last().unwrap();
     assert_eq!(call["DurationSeconds"], "43200");
-    assert_eq!(call["RoleArn"], PREMIUM);
     assert_eq!(call["RoleSessionName"], "cognito-auth-alice-premium");
     let expires = sb.session("dev")["credentials"]["expiration"]
         .as_i64()
@@ -74,7 +83,9 @@ fn twelve_hours_through_the_basic_flow_and_its_refresh() {
         .args(["credential-process", "--profile", "dev"])
         .assert()
         .success();
-    assert_eq!(twelve_hour_calls().len(), 2);
+    let calls = sts_calls(&premium);
+    assert_eq!(calls.len(), 2);
+    assert_eq!(calls[1]["DurationSeconds"], "43200");
 }
 
 #[test]
@@ -117,13 +128,14 @@ fn a_role_without_duration_asks_the_enhanced_flow_for_it() {
 #[test]
 fn roles_lists_the_token_roles_and_the_basic_flow_takes_the_preferred_one() {
     // moto has no role mappings, so cognito:roles comes from the SRP verifier's tokens.
-    let roles = format!("{PREMIUM},{BASIC}");
+    let (premium, basic) = (own_role("Premium"), own_role("Basic"));
+    let roles = format!("{premium},{basic}");
     let (_server, sb) = srp_sandbox(
         ("us-east-1_Roles1", "rolesclient", None),
         (ALICE, ALICE_PASSWORD),
         &[
             ("SRP_TEST_ROLES", &roles),
-            ("SRP_TEST_PREFERRED_ROLE", PREMIUM),
+            ("SRP_TEST_PREFERRED_ROLE", &premium),
         ],
         &["--auth-flow", "srp"],
     );
@@ -132,14 +144,52 @@ fn roles_lists_the_token_roles_and_the_basic_flow_takes_the_preferred_one() {
         .env("COGNITO_PASSWORD", ALICE_PASSWORD)
         .assert()
         .success();
-    // Tests run in parallel: this is the only one asking for two hours.
-    let calls = two_hour_calls();
+    let calls = sts_calls(&premium);
     assert_eq!(calls.len(), 1);
-    assert_eq!(calls.last().unwrap()["RoleArn"], PREMIUM);
     assert_eq!(calls.last().unwrap()["DurationSeconds"], "7200");
     sb.cmd()
         .args(["roles", "--profile", "dev"])
         .assert()
         .success()
-        .stdout(format!("{PREMIUM}\tpreferred\n{BASIC}\n"));
+        .stdout(format!("{premium}\tpreferred\n{basic}\n"));
+}
+
+/// With several roles on offer, none chosen and a terminal, login asks which; the pick goes to
+/// the enhanced flow as CustomRoleArn. Without a terminal nothing is asked and no role is sent.
+#[cfg(target_os = "linux")]
+#[test]
+fn with_several_roles_and_none_chosen_login_asks_which_at_a_terminal() {
+    let (premium, basic) = (own_role("Premium"), own_role("Basic"));
+    let roles = format!("{premium},{basic}");
+    let (_server, mut sb) = srp_sandbox(
+        ("us-east-1_Prompt1", "promptclient", None),
+        (ALICE, ALICE_PASSWORD),
+        &[
+            ("SRP_TEST_ROLES", &roles),
+            ("SRP_TEST_PREFERRED_ROLE", &premium),
+        ],
+        &["--auth-flow", "srp"],
+    );
+    sb.env("COGNITO_PASSWORD", ALICE_PASSWORD);
+    let (status, screen) = sb.on_terminal(&format!("login --profile dev -u {ALICE}"), "2\n");
+    assert!(status.success(), "{screen}");
+    assert!(
+        screen.contains("Your groups offer several roles"),
+        "{screen}"
+    );
+    assert!(screen.contains(&format!("1) {premium}")), "{screen}");
+    assert!(screen.contains(&format!("2) {basic}")), "{screen}");
+    let calls = recorded("GetCredentialsForIdentity", &basic);
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0]["CustomRoleArn"], basic.as_str());
+    assert_eq!(sb.session("dev")["role"]["role_arn"], basic.as_str());
+
+    // No terminal: no question, no role asked for.
+    sb.cmd()
+        .args(["login", "--profile", "dev", "--fresh", "-u", ALICE])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("several roles").not());
+    assert_eq!(recorded("GetCredentialsForIdentity", &basic).len(), 1);
+    assert!(recorded("GetCredentialsForIdentity", &premium).is_empty());
 }

@@ -39,7 +39,10 @@ fn requests(target: &str, pool: &Pool) -> usize {
 #[test]
 fn credential_process_answers_from_the_cache_without_a_request() {
     let pool = Pool::new();
-    let sb = signed_in(&pool, false);
+    let mut sb = signed_in(&pool, false);
+    // From here every request of this sandbox's commands passes through a recorder of its own.
+    let recorder = Recorder::start(&sb.endpoint);
+    sb.endpoint = recorder.endpoint.clone();
     let before = (
         requests("InitiateAuth", &pool),
         requests("GetCredentialsForIdentity", &pool),
@@ -69,6 +72,7 @@ fn credential_process_answers_from_the_cache_without_a_request() {
         requests("GetCredentialsForIdentity", &pool),
     );
     assert_eq!(before, after, "the hot path made a request");
+    assert_eq!(recorder.requests().len(), 0, "no request of any kind");
 }
 
 #[test]
@@ -76,6 +80,21 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
     let pool = Pool::new();
     let sb = signed_in(&pool, false);
     sb.age_credentials("dev");
+    let stale = sb
+        .read(".aws/credentials")
+        .lines()
+        .map(|l| {
+            if l.starts_with("x_security_token_expires = ") {
+                "x_security_token_expires = 2000-01-01T00:00:00Z\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect::<String>();
+    std::fs::write(sb.credentials(), stale).unwrap();
+    let recorder = Recorder::start(&sb.endpoint);
+    let mut sb = sb;
+    sb.endpoint = recorder.endpoint.clone();
     let exchanges = requests("GetCredentialsForIdentity", &pool);
     let sign_ins = requests("InitiateAuth", &pool);
     let children: Vec<_> = (0..20)
@@ -109,11 +128,48 @@ fn twenty_stale_callers_make_exactly_one_refresh() {
         sign_ins,
         "the live ID token was reused"
     );
-    // The refresh also rewrote our section of the credentials file with the new expiry.
+    let targets: Vec<_> = recorder
+        .requests()
+        .iter()
+        .map(|r| r.header("x-amz-target").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        targets,
+        ["AWSCognitoIdentityService.GetCredentialsForIdentity"],
+        "one request in all"
+    );
+    // The refresh also rewrote our section of the credentials file: the expiry written there
+    // is the refreshed credentials' (moto hands out the same keys every time, so the expiry,
+    // set to a past date before the refresh, is what shows the section was rewritten).
     let expires = sb.session("dev")["credentials"]["expiration"]
         .as_i64()
         .unwrap();
     assert!(expires > now() + 60);
+    let creds = sb.read(".aws/credentials");
+    let key = |name: &str| {
+        creds
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+            .unwrap_or_else(|| panic!("no {name} in {creds}"))
+            .to_owned()
+    };
+    let written = rfc3339_by_date(expires);
+    assert_eq!(key("x_security_token_expires"), written, "{creds}");
+    assert_eq!(
+        key("aws_session_token"),
+        sb.session("dev")["credentials"]["session_token"]
+            .as_str()
+            .unwrap()
+    );
+}
+
+/// An epoch second as the RFC 3339 UTC text we write (`2026-12-03T09:30:00Z`), via `date`.
+fn rfc3339_by_date(epoch: i64) -> String {
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{epoch}"), "+%Y-%m-%dT%H:%M:%SZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
 #[test]
@@ -263,10 +319,11 @@ fn export_sh_is_evaluated_by_bash() {
 }
 
 #[test]
-fn exec_passes_credentials_exit_code_and_signals() {
+fn exec_passes_credentials_without_the_profile_variables_and_its_exit_code_and_signals() {
     let pool = Pool::new();
     let mut sb = signed_in(&pool, false);
-    sb.env("AWS_PROFILE", "dev");
+    sb.env("AWS_PROFILE", "dev")
+        .env("AWS_DEFAULT_PROFILE", "dev");
     let json = credential_process(&sb);
     sb.cmd()
         .args([
@@ -274,11 +331,14 @@ fn exec_passes_credentials_exit_code_and_signals() {
             "--",
             "sh",
             "-c",
-            "printf '%s %s' \"$AWS_ACCESS_KEY_ID\" \"${AWS_PROFILE-unset}\"; exit 7",
+            "printf '%s %s %s' \"$AWS_ACCESS_KEY_ID\" \"${AWS_PROFILE-unset}\" \"${AWS_DEFAULT_PROFILE-unset}\"; exit 7",
         ])
         .assert()
         .code(7)
-        .stdout(format!("{} unset", json["AccessKeyId"].as_str().unwrap()));
+        .stdout(format!(
+            "{} unset unset",
+            json["AccessKeyId"].as_str().unwrap()
+        ));
     let status = sb
         .std_cmd()
         .args(["exec", "--", "sh", "-c", "kill -TERM $$"])
@@ -312,10 +372,9 @@ fn token_prints_live_jwts() {
         .args(["token", "--profile", "dev"])
         .output()
         .unwrap();
-    assert_eq!(
-        claims(&String::from_utf8(id.stdout).unwrap())["token_use"],
-        "id"
-    );
+    let id = claims(&String::from_utf8(id.stdout).unwrap());
+    assert_eq!(id["token_use"], "id");
+    assert!(id["exp"].as_i64().unwrap() > now(), "live: {id}");
     let access = sb
         .cmd()
         .args(["token", "--profile", "dev", "--access"])
@@ -384,6 +443,10 @@ fn global_logout_makes_the_refresh_token_useless() {
     let sb = signed_in(&pool, false);
     let session = std::fs::read(sb.session_file("dev")).unwrap();
     let refresh = std::fs::read(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
+    let access_token = sb.session("dev")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     sb.cmd()
         .args(["logout", "--profile", "dev", "--global"])
         .assert()
@@ -391,7 +454,8 @@ fn global_logout_makes_the_refresh_token_useless() {
         .stderr(predicate::str::contains(
             "signed alice-premium out on every device",
         ));
-    assert_eq!(recorded("GlobalSignOut", "").len(), 1);
+    // This session's access token: other tests sign out of their own pools at the same time.
+    assert_eq!(recorded("GlobalSignOut", &access_token).len(), 1);
     // A copy of the old session (a stolen laptop backup) can no longer be refreshed.
     std::fs::write(sb.session_file("dev"), session).unwrap();
     std::fs::write(sb.cache_dir().join("profiles/dev.refresh"), refresh).unwrap();

@@ -82,7 +82,13 @@ fn a_wrong_password_fails_the_srp_signature() {
 
 #[test]
 fn a_client_without_user_password_auth_falls_back_to_srp_once() {
-    let (_server, sb) = verifier(false);
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, sb) = srp_sandbox(
+        (POOL, CLIENT, None),
+        (ALICE, PASSWORD),
+        &[("SRP_TEST_RECORD", record.path().to_str().unwrap())],
+        &[],
+    );
     sb.login("dev", ALICE, PASSWORD)
         .success()
         .stderr(predicate::str::contains(
@@ -91,6 +97,15 @@ fn a_client_without_user_password_auth_falls_back_to_srp_once() {
         .stderr(predicate::str::contains(
             "note: to use SRP from the start: cognito-auth configure --profile dev --auth-flow srp",
         ));
+    // One refused USER_PASSWORD_AUTH, then SRP: no retry of the refused flow, no second SRP.
+    let flows: Vec<String> = std::fs::read_to_string(record.path())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|b| b["Target"] == "InitiateAuth")
+        .map(|b| b["AuthFlow"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(flows, ["USER_PASSWORD_AUTH", "USER_SRP_AUTH"]);
 }
 
 /// A verifier that asks `challenges` (in order) after the password, as a pool with MFA does.

@@ -899,7 +899,6 @@ pub fn recorded(target: &str, needle: &str) -> Vec<serde_json::Value> {
 pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, String>> {
     moto();
     let text = std::fs::read_to_string(RECORDING.get().unwrap()).unwrap_or_default();
-    let decode = |s: &str| cognito_auth::percent::decode_form(s).unwrap();
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .filter_map(|entry| {
@@ -915,11 +914,7 @@ pub fn recorded_form(action: &str) -> Vec<std::collections::HashMap<String, Stri
             } else {
                 body
             };
-            let form: std::collections::HashMap<String, String> = body
-                .split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .map(|(k, v)| (decode(k), decode(v)))
-                .collect();
+            let form = form_decode(&body);
             (form.get("Action").map(String::as_str) == Some(action)).then_some(form)
         })
         .collect()
@@ -951,7 +946,7 @@ pub struct ErrorServer {
 
 impl ErrorServer {
     pub fn start(status: u16, code: &str, message: &str) -> ErrorServer {
-        use std::io::{Read, Write};
+        use std::io::Write;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let endpoint = format!("http://{}", listener.local_addr().unwrap());
@@ -962,33 +957,9 @@ impl ErrorServer {
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
-                // Read the head, then the body its Content-Length announces.
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                let head_end = loop {
-                    let n = stream.read(&mut chunk).unwrap_or(0);
-                    if n == 0 {
-                        break None;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break Some(i + 4);
-                    }
+                let Some(_) = read_request(&mut stream) else {
+                    continue;
                 };
-                let Some(head_end) = head_end else { continue };
-                let head = String::from_utf8_lossy(&buf[..head_end]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|l| l.strip_prefix("content-length:"))
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0);
-                while buf.len() < head_end + length {
-                    let n = stream.read(&mut chunk).unwrap_or(0);
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                }
                 counter.fetch_add(1, Ordering::SeqCst);
                 let response = format!(
                     "HTTP/1.1 {status} Error\r\nContent-Type: application/x-amz-json-1.1\r\nx-amzn-ErrorType: {code}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -1003,5 +974,297 @@ impl ErrorServer {
     /// How many requests arrived.
     pub fn hits(&self) -> usize {
         self.hits.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Reads one HTTP/1.1 request: its head (up to the blank line) and the body its Content-Length
+/// announces. None if the connection closed first.
+fn read_request(stream: &mut impl std::io::Read) -> Option<(String, Vec<u8>)> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).unwrap_or(0);
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some((head, buf[head_end..].to_vec()))
+}
+
+/// One request a [`Recorder`] passed on.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: String,
+    /// The path and query, as sent.
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The value of a header (case-insensitive name).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The target's path, without the query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+
+    /// The query parameters of the target, percent-decoded.
+    pub fn query(&self) -> std::collections::HashMap<String, String> {
+        self.target
+            .split_once('?')
+            .map(|(_, q)| form_decode(q))
+            .unwrap_or_default()
+    }
+}
+
+/// Decodes `application/x-www-form-urlencoded` text (also a URL's query).
+pub fn form_decode(text: &str) -> std::collections::HashMap<String, String> {
+    let decode = |s: &str| {
+        cognito_auth::percent::decode_form(s).unwrap_or_else(|| panic!("a broken escape: {s}"))
+    };
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+/// A per-test recording proxy in front of a shared emulator: every request that reaches the
+/// emulator through it is recorded here and nowhere else, so what a test counts is its own
+/// traffic, never another test's. One request per connection: the request goes on with
+/// `Connection: close` and the answer comes back byte for byte until the emulator closes.
+pub struct Recorder {
+    pub endpoint: String,
+    requests: std::sync::Arc<Mutex<Vec<Request>>>,
+}
+
+impl Recorder {
+    /// Starts a recorder in front of `upstream` (`http://127.0.0.1:PORT`).
+    pub fn start(upstream: &str) -> Recorder {
+        use std::io::Write;
+        let upstream = upstream
+            .strip_prefix("http://")
+            .expect("an http:// upstream")
+            .trim_end_matches('/')
+            .to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let log = requests.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(mut client) = client else { continue };
+                let (upstream, log) = (upstream.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let Some((head, body)) = read_request(&mut client) else {
+                        return;
+                    };
+                    let mut lines = head.split("\r\n");
+                    let start = lines.next().unwrap_or_default().to_owned();
+                    let mut parts = start.split(' ');
+                    let method = parts.next().unwrap_or_default().to_owned();
+                    let target = parts.next().unwrap_or_default().to_owned();
+                    let headers: Vec<(String, String)> = lines
+                        .filter_map(|l| l.split_once(':'))
+                        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                        .collect();
+                    let mut forward = format!("{start}\r\n");
+                    for (name, value) in &headers {
+                        if !name.eq_ignore_ascii_case("connection") {
+                            forward.push_str(&format!("{name}: {value}\r\n"));
+                        }
+                    }
+                    forward.push_str("Connection: close\r\n\r\n");
+                    log.lock().unwrap().push(Request {
+                        method,
+                        target,
+                        headers,
+                        body: body.clone(),
+                    });
+                    let Ok(mut server) = std::net::TcpStream::connect(&upstream) else {
+                        return;
+                    };
+                    if server.write_all(forward.as_bytes()).is_err()
+                        || server.write_all(&body).is_err()
+                    {
+                        return;
+                    }
+                    let _ = std::io::copy(&mut server, &mut client);
+                });
+            }
+        });
+        Recorder { endpoint, requests }
+    }
+
+    /// Every request so far, in the order they arrived.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// The requests whose path is `path`.
+    pub fn to(&self, path: &str) -> Vec<Request> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path() == path)
+            .collect()
+    }
+}
+
+/// Set by scripts/test.sh once it has installed gnome-keyring, dbus and secret-tool: from then
+/// on a test that cannot get a Secret Service fails instead of skipping.
+pub const KEYRING_REQUIRED: &str = "COGNITO_AUTH_TEST_KEYRING";
+
+/// A real Secret Service for one test: gnome-keyring on a D-Bus session bus of its own
+/// (`dbus-run-session`), keeping its keyrings under `home`. Stops when dropped (its shell's
+/// stdin closes, the session ends, and gnome-keyring with it).
+pub struct SecretService {
+    /// The bus address, for `DBUS_SESSION_BUS_ADDRESS`.
+    pub address: String,
+    stdin: Option<ChildStdin>,
+    child: Child,
+}
+
+impl SecretService {
+    /// Starts one, or says why it cannot (missing programs, a daemon that would not start).
+    ///
+    /// gnome-keyring keeps a keyring whose password is empty as plain text, always unlocked.
+    /// `gnome-keyring-daemon --unlock` with an empty password wants a graphical prompter to
+    /// create the login keyring, and there is no display here, so the empty-password login
+    /// keyring is written beforehand in gnome-keyring's own plain format, made the default,
+    /// and the daemon started on it with only its secrets component.
+    pub fn start(home: &Path) -> Result<SecretService, String> {
+        for program in ["dbus-run-session", "gnome-keyring-daemon", "secret-tool"] {
+            let found = Command::new("sh")
+                .args(["-c", &format!("command -v {program}")])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if !found {
+                return Err(format!("{program} is not installed"));
+            }
+        }
+        let keyrings = home.join(".local/share/keyrings");
+        std::fs::create_dir_all(&keyrings).map_err(|e| e.to_string())?;
+        std::fs::write(keyrings.join("default"), "login").map_err(|e| e.to_string())?;
+        std::fs::write(
+            keyrings.join("login.keyring"),
+            "[keyring]\ndisplay-name=login\nctime=0\nmtime=0\nlock-on-idle=false\nlock-after=false\n",
+        )
+        .map_err(|e| e.to_string())?;
+        let mut child = Command::new("dbus-run-session")
+            .args([
+                "--",
+                "sh",
+                "-c",
+                "gnome-keyring-daemon --start --components=secrets >/dev/null || exit 1; \
+                 echo \"$DBUS_SESSION_BUS_ADDRESS\"; exec cat >/dev/null",
+            ])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("dbus-run-session: {e}"))?;
+        let mut address = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut address)
+            .map_err(|e| e.to_string())?;
+        let address = address.trim().to_owned();
+        if address.is_empty() {
+            let _ = child.kill();
+            return Err("gnome-keyring-daemon did not start".into());
+        }
+        Ok(SecretService {
+            address,
+            stdin: child.stdin.take(),
+            child,
+        })
+    }
+
+    /// The secret stored under `attributes` (pairs), as `secret-tool lookup` finds it.
+    pub fn lookup(&self, attributes: &[&str]) -> Option<String> {
+        let out = Command::new("secret-tool")
+            .arg("lookup")
+            .args(attributes)
+            .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        (out.status.success() && !text.is_empty()).then_some(text)
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        // Closing stdin ends `cat`, the shell, and so the bus session.
+        drop(self.stdin.take());
+        let _ = self.child.wait();
+    }
+}
+
+/// Set by scripts/test.sh to chromium's path once it is installed: from then on the
+/// real-browser test fails instead of skipping when it cannot run.
+pub const CHROMIUM_REQUIRED: &str = "COGNITO_AUTH_TEST_CHROMIUM";
+
+impl LocalPool {
+    /// A sandbox whose profile `dev` signs in through this pool's Hosted UI with a real
+    /// browser as `BROWSER`: Debian's chromium, headless, driven by playwright-core
+    /// (`tests/support/chromium_browser.mjs`), which signs alice in and logs where it ended up.
+    /// Err says why there is none (chromium or playwright-core missing).
+    pub fn chromium_sandbox(&self) -> Result<Sandbox, String> {
+        let chromium =
+            std::env::var(CHROMIUM_REQUIRED).unwrap_or_else(|_| "/usr/bin/chromium".into());
+        if !Path::new(&chromium).exists() {
+            return Err(format!("no chromium at {chromium}"));
+        }
+        let playwright = std::env::var("PLAYWRIGHT_CORE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| {
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join(".emulators/node_modules/playwright-core")
+            });
+        if !playwright.join("index.mjs").exists() {
+            return Err(format!("no playwright-core in {}", playwright.display()));
+        }
+        let mut sb = self.browser_sandbox();
+        let script =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/chromium_browser.mjs");
+        let log = sb.path("browser.log");
+        // flock holds the log's lock while the browser runs, so browser_log() reads it whole.
+        sb.env(
+            "BROWSER",
+            &format!("flock {} node {}", log.display(), script.display()),
+        )
+        .env("PLAYWRIGHT_CORE", playwright.to_str().unwrap())
+        .env("CHROMIUM", &chromium);
+        Ok(sb)
     }
 }

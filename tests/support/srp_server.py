@@ -7,7 +7,11 @@ holding the verifier computes (S = (A * v^u)^b mod N, then the HKDF key and the 
 checks SECRET_HASH and the TIMESTAMP format, and refuses USER_PASSWORD_AUTH as an SRP-only app
 client does. Tokens it issues are unsigned JWTs; identity-pool calls go to moto. With
 SRP_TEST_CHALLENGES it asks further challenges in the given order (SELECT_MFA_TYPE, EMAIL_OTP,
-SMS_MFA, or any other name) before handing out tokens.
+SMS_MFA, NEW_PASSWORD_REQUIRED, or any other name) before handing out tokens. NEW_PASSWORD_REQUIRED
+names the attributes in SRP_TEST_REQUIRED_ATTRIBUTES (comma-separated, e.g. `name,family_name`)
+as required, as a pool whose schema requires them does, and accepts only an answer with a new
+password and a non-empty value for each. With SRP_TEST_RECORD set, every request it receives is
+appended there as one JSON line (its body, plus `Target`: the operation).
 
 Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
@@ -77,6 +81,7 @@ def server_signature(pool_id, user, v, b, big_a, secret_block, timestamp):
 # code that answers the code challenges.
 EXTRA_CHALLENGES = [c for c in os.environ.get("SRP_TEST_CHALLENGES", "").split(",") if c]
 CODE = "135790"
+REQUIRED_ATTRIBUTES = [a for a in os.environ.get("SRP_TEST_REQUIRED_ATTRIBUTES", "").split(",") if a]
 
 TIMESTAMP = re.compile(r"^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
                        r"[1-9][0-9]? [0-2][0-9]:[0-5][0-9]:[0-5][0-9] UTC [0-9]{4}$")
@@ -147,11 +152,18 @@ def serve(pool_id, client_id, client_secret, user, password):
         parameters = {"USERNAME": user}
         if name == "SELECT_MFA_TYPE":
             parameters["MFAS_CAN_CHOOSE"] = json.dumps(["SMS_MFA", "EMAIL_OTP"])
+        elif name == "NEW_PASSWORD_REQUIRED":
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InitiateAuth.html
+            parameters["requiredAttributes"] = json.dumps(["userAttributes." + a for a in REQUIRED_ATTRIBUTES])
+            parameters["userAttributes"] = json.dumps({"email_verified": "true"})
         elif name in ("EMAIL_OTP", "SMS_MFA"):
             parameters["CODE_DELIVERY_DESTINATION"] = "a***@e***.com" if name == "EMAIL_OTP" else "+*******1234"
         return 200, {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
     def handle(target, body):
+        if os.environ.get("SRP_TEST_RECORD"):
+            with open(os.environ["SRP_TEST_RECORD"], "a") as f:
+                f.write(json.dumps(dict(body, Target=target)) + "\n")
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
         if target == "InitiateAuth":
@@ -194,7 +206,9 @@ def serve(pool_id, client_id, client_secret, user, password):
                 return error("InvalidParameterException", f"expected an answer to {name}")
             answer = {"SELECT_MFA_TYPE": params.get("ANSWER") in ("SMS_MFA", "EMAIL_OTP"),
                       "EMAIL_OTP": params.get("EMAIL_OTP_CODE") == CODE,
-                      "SMS_MFA": params.get("SMS_MFA_CODE") == CODE}.get(name, False)
+                      "SMS_MFA": params.get("SMS_MFA_CODE") == CODE,
+                      "NEW_PASSWORD_REQUIRED": bool(params.get("NEW_PASSWORD")) and all(
+                          params.get("userAttributes." + a) for a in REQUIRED_ATTRIBUTES)}.get(name, False)
             if not answer:
                 return error("CodeMismatchException", "Invalid code or answer received for user")
             return next_step(remaining)
