@@ -80,7 +80,10 @@ impl AwsFiles {
     pub fn preflight(&self, profile: &str, force: bool) -> Result<()> {
         let creds = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
         check_not_long_term(&creds, &self.credentials, profile, force)?;
-        parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        if !force {
+            self.check_not_foreign_process(&config, profile)?;
+        }
         Ok(())
     }
 
@@ -151,12 +154,27 @@ impl AwsFiles {
         Ok(true)
     }
 
-    /// Whether the profile's section of the config file runs a `credential_process`.
+    /// Whether the profile's section of the config file runs our `credential_process`; another
+    /// command there makes the profile the user's, refused with [`Error::ForeignCredentialProcess`].
     pub fn uses_credential_process(&self, profile: &str) -> Result<bool> {
         let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        self.check_not_foreign_process(&config, profile)?;
         Ok(config
             .get(&config_section(&config, profile), "credential_process")
             .is_some())
+    }
+
+    fn check_not_foreign_process(&self, config: &Ini, profile: &str) -> Result<()> {
+        match config.get(&config_section(config, profile), "credential_process") {
+            Some(command) if !is_our_credential_process(&command) => {
+                Err(Error::ForeignCredentialProcess {
+                    profile: profile.to_owned(),
+                    path: self.config.clone(),
+                    command,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Points the profile at `command` with `credential_process` (plus its region), and takes
@@ -173,6 +191,9 @@ impl AwsFiles {
         check_not_long_term(&creds, &self.credentials, profile, force)?;
         let config_lock = Locked::acquire(&self.config)?;
         let mut config = parse(&self.config, &config_lock.read()?)?;
+        if !force {
+            self.check_not_foreign_process(&config, profile)?;
+        }
         if creds.remove(profile, &OUR_KEYS) > 0 {
             creds.remove_section_if_empty(profile);
             lock.write(&creds.to_text())?;
@@ -214,14 +235,26 @@ fn set_credentials(ini: &mut Ini, profile: &str, creds: &CachedCredentials) {
     );
 }
 
-/// The config file's section for a profile: `[default]` or `[profile NAME]`, reusing an existing
-/// `[profile default]` if that is what the user has.
+/// The config file's section for a profile: the one botocore reads as that profile (`[default]`,
+/// `[profile NAME]`, `[profile "NAME"]`..., the last if several), or a new `[profile NAME]`.
 fn config_section(config: &Ini, profile: &str) -> String {
-    if profile == "default" && !config.has_section("profile default") {
-        "default".to_owned()
-    } else {
-        format!("profile {profile}")
-    }
+    config
+        .profile_section(profile)
+        .unwrap_or_else(|| ini::new_profile_header(profile))
+}
+
+/// Whether a `credential_process` command runs `cognito-auth credential-process` (as
+/// `configure --credential-process` writes it), split the way botocore splits it.
+fn is_our_credential_process(command: &str) -> bool {
+    let Some(args) = ini::shlex_split(command) else {
+        return false;
+    };
+    let program = args.first().map(|a| {
+        let name = a.rsplit(['/', '\\']).next().unwrap_or(a);
+        name.strip_suffix(".exe").unwrap_or(name).to_owned()
+    });
+    program.as_deref() == Some("cognito-auth")
+        && args.get(1).map(String::as_str) == Some("credential-process")
 }
 
 fn check_not_long_term(ini: &Ini, path: &Path, profile: &str, force: bool) -> Result<()> {
