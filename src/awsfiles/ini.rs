@@ -197,6 +197,13 @@ impl Ini {
         bad.map_or(Ok(()), Err)
     }
 
+    /// Parses the text again: whether botocore reads what an edit made. An edit can make a file
+    /// botocore refuses only through `[DEFAULT]`, whose nested blocks it checks once another
+    /// section exists.
+    pub fn check(&self) -> Result<(), ParseError> {
+        Self::parse(&self.to_text()).map(drop)
+    }
+
     /// The file's text, every unedited line exactly as it was read.
     pub fn to_text(&self) -> String {
         self.lines.concat()
@@ -459,9 +466,14 @@ impl Ini {
         }
     }
 
-    /// Appends `[name]`, after one blank line unless the file is empty.
+    /// Appends `[name]`, after one blank line unless the file is empty. The new lines end as the
+    /// last line does (a `\n` after its lone `\r` would make one `\r\n` of the two), or as the
+    /// first line that has an ending.
     fn append_section(&mut self, name: &str) {
         let eol = (0..self.lines.len())
+            .rev()
+            .take(1)
+            .chain(0..self.lines.len())
             .map(|i| strip_eol(&self.lines[i]).1)
             .find(|e| !e.is_empty())
             .unwrap_or("\n")

@@ -103,11 +103,12 @@ impl AwsFiles {
         // A config file that cannot be edited must stop us before the credentials are written.
         let config_lock = Locked::acquire(&self.config)?;
         let mut config = parse(&self.config, &config_lock.read()?)?;
-        lock.write(&ini.to_text())?;
-        drop(lock);
         let section = config_section(&config, profile);
         config.set(&section, &[("region", region)]);
-        config_lock.write(&config.to_text())
+        let config_text = text_of(&self.config, &config)?;
+        lock.write(&text_of(&self.credentials, &ini)?)?;
+        drop(lock);
+        config_lock.write(&config_text)
     }
 
     /// After a silent refresh: rewrites `[profile]` of the credentials file if it still holds
@@ -136,7 +137,7 @@ impl AwsFiles {
             return Ok(());
         }
         set_credentials(&mut ini, profile, creds);
-        lock.write(&ini.to_text())
+        lock.write(&text_of(&self.credentials, &ini)?)
     }
 
     /// Removes the credentials we wrote into `[profile]` (and the section, if nothing else is
@@ -150,7 +151,7 @@ impl AwsFiles {
         }
         ini.remove(profile, &OUR_KEYS);
         ini.remove_section_if_empty(profile);
-        lock.write(&ini.to_text())?;
+        lock.write(&text_of(&self.credentials, &ini)?)?;
         Ok(true)
     }
 
@@ -196,7 +197,7 @@ impl AwsFiles {
         }
         if creds.remove(profile, &OUR_KEYS) > 0 {
             creds.remove_section_if_empty(profile);
-            lock.write(&creds.to_text())?;
+            lock.write(&text_of(&self.credentials, &creds)?)?;
         }
         drop(lock);
         let section = config_section(&config, profile);
@@ -204,7 +205,7 @@ impl AwsFiles {
             &section,
             &[("credential_process", command), ("region", region)],
         );
-        config_lock.write(&config.to_text())
+        config_lock.write(&text_of(&self.config, &config)?)
     }
 
     /// The credentials in `[profile]`, if the section holds an access key.
@@ -237,7 +238,7 @@ fn set_credentials(ini: &mut Ini, profile: &str, creds: &CachedCredentials) {
 
 /// The config file's section for a profile: the one botocore reads as that profile (`[default]`,
 /// `[profile NAME]`, `[profile "NAME"]`..., the last if several), or a new `[profile NAME]`.
-fn config_section(config: &Ini, profile: &str) -> String {
+pub fn config_section(config: &Ini, profile: &str) -> String {
     config
         .profile_section(profile)
         .unwrap_or_else(|| ini::new_profile_header(profile))
@@ -276,6 +277,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Ini> {
         line: e.line,
         reason: e.reason,
     })
+}
+
+/// The text to write, checked to be a file botocore reads.
+fn text_of(path: &Path, ini: &Ini) -> Result<String> {
+    ini.check().map_err(|e| Error::Malformed {
+        path: path.to_owned(),
+        line: e.line,
+        reason: format!(
+            "with our keys added, botocore would refuse this file: {}",
+            e.reason
+        ),
+    })?;
+    Ok(ini.to_text())
 }
 
 /// `~/x` as the AWS CLI reads it.

@@ -5,6 +5,7 @@ mod browser;
 mod configure;
 mod files;
 mod help;
+mod ini_differential;
 mod login;
 mod mfa;
 mod regressions;
