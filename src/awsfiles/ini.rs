@@ -342,8 +342,19 @@ impl Ini {
         if end == self.kinds.len() && from > 0 && self.kinds[from - 1] == Kind::Blank {
             from -= 1;
         }
-        self.remove_lines(from..end);
-        true
+        let mut without = self.clone();
+        without.remove_lines(from..end);
+        // Without its header, the next section's header could be read as more of the last value
+        // above it (it may be indented deeper): then the empty section stays.
+        let mut kept = self.kinds.clone();
+        kept.drain(from..end);
+        match Ini::parse(&without.to_text()) {
+            Ok(reread) if reread.kinds == kept => {
+                *self = without;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The line of the first header named `name`.
@@ -988,5 +999,23 @@ mod tests {
         assert_eq!(ini.get("a", "k").unwrap(), "1");
         ini.set("dev", &[("y", "2")]);
         assert_eq!(ini.to_text(), "[a]\rk = 1\r[dev]\rx = 1\ry = 2");
+    }
+
+    #[test]
+    fn an_empty_section_stays_when_its_removal_would_join_the_next_to_a_value() {
+        let text = "[a]\nk = 1\n[dev]\n  aws_access_key_id = A\n  [b]\nx = 1\n";
+        let mut ini = Ini::parse(text).unwrap();
+        assert_eq!(ini.remove("dev", &["aws_access_key_id"]), 1);
+        assert!(!ini.remove_section_if_empty("dev"));
+        assert_eq!(ini.to_text(), "[a]\nk = 1\n[dev]\n  [b]\nx = 1\n");
+        assert_eq!(ini.get("a", "k").unwrap(), "1");
+    }
+
+    #[test]
+    fn an_edit_botocore_would_refuse_is_caught_by_check() {
+        // With no other section botocore never reads [DEFAULT]'s nested block; with one it does.
+        let mut ini = Ini::parse("[DEFAULT]\ns3 =\n  no_equals\n").unwrap();
+        ini.set("dev", &[("k", "v")]);
+        assert_eq!(ini.check().unwrap_err().line, 3);
     }
 }

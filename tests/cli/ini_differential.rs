@@ -49,6 +49,15 @@ const REGRESSIONS: &[(&str, &str)] = &[
     ("dev", "[a]\nk = 1\n\n"),
     ("dev", "[a]\r\nk = 1"),
     ("dev", "[a]\rk = 1\r[dev]\rx=1\rjunk\r"),
+    // seed 1, file 146: a new section after a last line ending in a lone CR
+    ("default", "\t\n; note\r"),
+    // seed 2, file 303: removing [dev] would make the indented [b] part of `k`
+    (
+        "dev",
+        "[a]\nk = 1\n[dev]\n  aws_access_key_id = A\n  aws_session_token = t\n  [b]\nx = 1\n",
+    ),
+    // seed 826413615733, file 551: a new section makes botocore check [DEFAULT]'s nested blocks
+    ("prod", "[DEFAULT]\raws_access_key_id=\t\n\u{a0}more\r"),
 ];
 
 /// splitmix64: small, seedable, and all the randomness a generator needs.
