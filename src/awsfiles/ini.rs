@@ -1018,4 +1018,86 @@ mod tests {
         ini.set("dev", &[("k", "v")]);
         assert_eq!(ini.check().unwrap_err().line, 3);
     }
+
+    mod fuzz {
+        //! The editor never panics and login + logout restores the bytes, on arbitrary text.
+        //! `PROPTEST_CASES` raises the number of cases (256 by default).
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "[",
+            "]",
+            "=",
+            ":",
+            "#",
+            ";",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{1f}",
+            "\u{c}",
+            "\u{85}",
+            "\u{2028}",
+            "\r",
+            "\n",
+            "\r\n",
+            "\n",
+            "\n",
+            "a",
+            "dev",
+            "profile ",
+            "[dev]",
+            "[profile dev]",
+            "[DEFAULT]",
+            "\"",
+            "'",
+            "\\",
+            "ü",
+            "k = v",
+            "s3 =",
+            "aws_access_key_id",
+            "aws_session_token = t",
+        ];
+
+        fn ini_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat()),
+                prop::collection::vec(any::<char>(), 0..80).prop_map(String::from_iter),
+            ]
+        }
+
+        const KEYS: [&str; 4] = [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+            "x_security_token_expires",
+        ];
+
+        proptest! {
+            #[test]
+            fn edits_never_panic_and_logout_restores(text in ini_like(), profile in "(dev|default|profile dev)") {
+                let Ok(original) = Ini::parse(&text) else { return Ok(()) };
+                prop_assert_eq!(original.to_text(), text.as_str());
+                let _ = original.profile_section(&profile);
+                let _ = original.entries(&profile);
+                let mut ini = original.clone();
+                let pairs: Vec<(&str, &str)> = KEYS.iter().map(|k| (*k, "VALUE")).collect();
+                ini.set(&profile, &pairs);
+                if ini.check().is_err() {
+                    return Ok(()); // refused, never written
+                }
+                for key in KEYS {
+                    prop_assert_eq!(ini.get(&profile, key), Some("VALUE".to_owned()));
+                }
+                prop_assert_eq!(ini.remove(&profile, &KEYS), 4);
+                ini.remove_section_if_empty(&profile);
+                if !original.has_section(&profile) {
+                    prop_assert_eq!(ini.to_text(), text);
+                }
+            }
+        }
+    }
 }
