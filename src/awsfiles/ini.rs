@@ -59,7 +59,7 @@ impl Ini {
         let mut seen_options: HashSet<(String, String)> = HashSet::new();
         // Each option's value pieces with their line numbers, for botocore's nested-block check.
         let mut values: HashMap<(String, String), (usize, Vec<(usize, String)>)> = HashMap::new();
-        let mut first_bad_line: Option<usize> = None;
+        let mut first_bad: Option<(usize, &'static str)> = None;
         for (i, raw) in lines.iter().enumerate() {
             let lineno = i + 1;
             let line = strip_eol(raw).0;
@@ -112,11 +112,16 @@ impl Ini {
             } else if section.is_none() {
                 return Err(ParseError {
                     line: lineno,
-                    reason: "text before the first [section] header".into(),
+                    reason: if value.starts_with('[') {
+                        "section header without a closing `]`".into()
+                    } else {
+                        "text before the first [section] header".into()
+                    },
                 });
             } else if let Some((key, val)) = option_line(value) {
                 if key.is_empty() {
-                    first_bad_line.get_or_insert(lineno);
+                    first_bad
+                        .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
                 }
                 let sect = section.clone().unwrap_or_default();
                 if !seen_options.insert((sect.clone(), key.clone())) {
@@ -134,16 +139,22 @@ impl Ini {
             } else {
                 // configparser collects these and raises a ParsingError at the end of the file;
                 // a fatal error further down is raised first.
-                first_bad_line.get_or_insert(lineno);
+                first_bad.get_or_insert((
+                    lineno,
+                    if value.starts_with('[') {
+                        "section header without a closing `]`"
+                    } else {
+                        "expected a [section] header or a `key = value` line (or an indented \
+                         continuation, or a comment)"
+                    },
+                ));
                 kinds.push(Kind::Comment);
             }
         }
-        if let Some(line) = first_bad_line {
+        if let Some((line, reason)) = first_bad {
             return Err(ParseError {
                 line,
-                reason: "expected a [section] header, a `key = value` line, an indented \
-                         continuation or a comment"
-                    .into(),
+                reason: reason.into(),
             });
         }
         let ini = Self { lines, kinds };
@@ -876,8 +887,9 @@ mod tests {
         let cases = [
             ("[a]\nk = v\nnot a pair\n", 3, "expected a [section]"),
             ("k = v\n[a]\n", 1, "before the first [section]"),
-            ("# c\n[a\n", 2, "before the first [section]"),
-            ("[a]\n= v\n", 2, "expected a [section]"),
+            ("# c\n[a\n", 2, "without a closing `]`"),
+            ("[a]\n[b\n", 2, "without a closing `]`"),
+            ("[a]\n= v\n", 2, "no key before the `=`"),
             ("\n  indented = but no key above\n", 2, "before the first"),
             (
                 "[a]\nk = 1\n[b]\n[a]\n",

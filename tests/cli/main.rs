@@ -15,3 +15,4 @@ mod settings;
 mod srp;
 mod status;
 mod support;
+mod your_files;
