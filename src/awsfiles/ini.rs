@@ -31,6 +31,10 @@ enum Kind {
     Continuation,
 }
 
+/// Each option's value as configparser gathers it, by (section, key): the key's line number and
+/// the value's pieces with their line numbers.
+type Values = HashMap<(String, String), (usize, Vec<(usize, String)>)>;
+
 /// A parsed INI file: its lines (each with its own line ending) and what each one is.
 #[derive(Debug, Clone)]
 pub struct Ini {
@@ -58,7 +62,7 @@ impl Ini {
         let mut seen_sections: HashMap<String, usize> = HashMap::new();
         let mut seen_options: HashSet<(String, String)> = HashSet::new();
         // Each option's value pieces with their line numbers, for botocore's nested-block check.
-        let mut values: HashMap<(String, String), (usize, Vec<(usize, String)>)> = HashMap::new();
+        let mut values: Values = HashMap::new();
         let mut first_bad: Option<(usize, &'static str)> = None;
         for (i, raw) in lines.iter().enumerate() {
             let lineno = i + 1;
@@ -165,10 +169,7 @@ impl Ini {
     /// botocore's `_parse_nested`: a value that starts on the line after its key is a block of
     /// `key = value` lines, and one without `=` makes botocore refuse the whole file. Only the
     /// sections botocore lists are read, each with the `[DEFAULT]` keys it inherits.
-    fn check_nested(
-        &self,
-        values: &HashMap<(String, String), (usize, Vec<(usize, String)>)>,
-    ) -> Result<(), ParseError> {
+    fn check_nested(&self, values: &Values) -> Result<(), ParseError> {
         let defaults: Vec<&String> = values
             .keys()
             .filter(|(s, _)| s == DEFAULT_SECTION)
@@ -242,8 +243,7 @@ impl Ini {
     pub fn profile_section(&self, profile: &str) -> Option<String> {
         self.section_names()
             .into_iter()
-            .filter(|s| botocore_profile_name(s).as_deref() == Some(profile))
-            .next_back()
+            .rfind(|s| botocore_profile_name(s).as_deref() == Some(profile))
     }
 
     /// The value botocore reads for `key` in `section` (which inherits `[DEFAULT]`'s keys).
