@@ -95,8 +95,14 @@ const INDENTS: &[&str] = &[
     "\u{1f}",
     " \u{2003}",
     "\u{a0}\u{a0}",
+    "\u{b}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{1c}",
 ];
-const BLANKS: &[&str] = &["", "", "  ", "\t", "\u{a0}", "\u{3000}", "\u{c}"];
+const BLANKS: &[&str] = &[
+    "", "", "  ", "\t", "\u{a0}", "\u{3000}", "\u{c}", "\u{85}", "\u{2028}", "\u{1e}",
+];
 const COMMENTS: &[&str] = &[
     "# note",
     "; note",
@@ -119,6 +125,9 @@ const KEYS: &[&str] = &[
     "credential_process",
     "key with space",
     "ü_key",
+    "Ü_KEY",
+    "KEY_İ",
+    "key_i̇",
     "k\u{a0}k",
     "sso_start_url",
 ];
@@ -187,6 +196,8 @@ fn generate(rng: &mut Rng) -> (String, String) {
             13 => "[DEFAULT]".to_owned(),
             14 => "[profile default]".to_owned(),
             15 => format!("[{name}]]"),
+            16 => format!("[{name}] x]"),
+            17 => format!("[{}]", name.to_uppercase()),
             _ => format!("[{name}]"),
         };
         let header = format!(
@@ -215,7 +226,9 @@ fn generate(rng: &mut Rng) -> (String, String) {
                     used_keys.push("s3".into());
                     lines.push(format!("{base}s3 ="));
                     for _ in 0..1 + rng.below(3) {
-                        let inner = if rng.pct(4) {
+                        let inner = if rng.pct(3) {
+                            "max = 1\u{2028}no_equals_after_a_python_line_break"
+                        } else if rng.pct(4) {
                             "no_equals_sign"
                         } else {
                             "max = 10"
@@ -473,6 +486,8 @@ struct Tally {
     files: usize,
     writes: usize,
     refused: usize,
+    /// Refusals by botocore's error type.
+    refusals: std::collections::BTreeMap<String, usize>,
     writes_refused: usize,
     disagreements: Vec<String>,
 }
@@ -498,6 +513,8 @@ fn check_all(cases: &[Case], tally: &mut Tally) {
         match (edit, before.get("error")) {
             (Err(line), Some(err)) => {
                 tally.refused += 1;
+                let kind = err.as_str().unwrap_or("").split(':').next().unwrap_or("");
+                *tally.refusals.entry(kind.to_owned()).or_default() += 1;
                 if let Some(theirs) = before["line"].as_u64()
                     && theirs as usize != *line
                 {
@@ -671,6 +688,10 @@ fn botocore_reads_every_file_we_write_as_we_mean_it() {
         tally.writes,
         tally.writes_refused,
         tally.disagreements.len()
+    );
+    eprintln!(
+        "refused by both, by botocore's reason: {:?}",
+        tally.refusals
     );
     assert!(
         tally.disagreements.is_empty(),
