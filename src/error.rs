@@ -127,6 +127,12 @@ pub enum Error {
         path.display()
     )]
     LongTermKeys { profile: String, path: PathBuf },
+    #[error("profile [{profile}] in {} gets its credentials from another command: {command}", path.display())]
+    ForeignCredentialProcess {
+        profile: String,
+        path: PathBuf,
+        command: String,
+    },
     #[error("{}:{line}: {reason}", path.display())]
     Malformed {
         path: PathBuf,
@@ -216,6 +222,9 @@ impl Error {
             Error::Service { .. } => return None,
             Error::LongTermKeys { profile, .. } => format!(
                 "use another profile, or pass --force to replace the keys in [{profile}]"
+            ),
+            Error::ForeignCredentialProcess { profile, .. } => format!(
+                "the profile is yours, so nothing was written: use another --profile, or replace that command with `cognito-auth configure --profile {profile} --credential-process --force`"
             ),
             Error::Malformed { .. } => {
                 "fix or remove that line; cognito-auth changes nothing until then".into()

@@ -1,32 +1,48 @@
-//! A line editor for INI files that keeps every byte it was not asked to change.
+//! A line editor for `~/.aws/credentials` and `~/.aws/config` that reads every line exactly as
+//! botocore does and keeps every byte it was not asked to change.
 //!
-//! rust-ini drops comments and blank lines, reorders keys and rewrites `k = v` as `k=v`, so it
-//! cannot be trusted with a user's `~/.aws/credentials`. This editor keeps the file as lines,
-//! classifies each one the way botocore's parser does (sections, `key = value`, indented
-//! continuation lines, `#`/`;` comments), and edits only the lines of one section. A line it cannot
-//! classify makes [`Ini::parse`] fail with its number, so a malformed file is refused untouched.
+//! botocore reads both files with Python's `configparser.RawConfigParser()` in its default
+//! settings (`botocore.configloader.raw_config_parse`), then maps `[profile NAME]` sections of the
+//! config file to profiles with `shlex.split` (`build_profile_map`) and reads values that start on
+//! the next line as nested blocks (`_parse_nested`). This module reproduces that reading rule for
+//! rule (each rule names the Python it follows), so the section we edit is the one the AWS CLI and
+//! SDKs read, the keys we write are never read as part of a neighbour's value (nor a neighbour's
+//! lines as part of ours), and a file is refused exactly when botocore refuses it, with its line
+//! number. No crate does this: rust-ini and ini-roundtrip follow other INI dialects, and the `shlex`
+//! crate follows POSIX `sh` (comments, `$` escapes), not Python's `shlex.split`.
+
+use std::collections::{HashMap, HashSet};
+
+/// configparser's `default_section`: its keys are read into every other section.
+const DEFAULT_SECTION: &str = "DEFAULT";
 
 /// What one line of an INI file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
+    /// Nothing but whitespace (as `str.isspace` sees it).
     Blank,
+    /// A full-line `#` or `;` comment (after any indentation).
     Comment,
+    /// A `[header]` line: the name is everything between the first `[` and the last `]`.
     Section(String),
-    /// A `key = value` line; the key is lower-cased, as botocore reads it.
+    /// A `key = value` (or `key: value`) line; the key is lower-cased, as configparser reads it.
     Key(String),
-    /// An indented line that continues the value of the key above it.
+    /// A line indented deeper than the key line above it: more of that key's value.
     Continuation,
 }
 
-/// A parsed INI file: its lines (with their endings) and what each one is.
+/// Each option's value as configparser gathers it, by (section, key): the key's line number and
+/// the value's pieces with their line numbers.
+type Values = HashMap<(String, String), (usize, Vec<(usize, String)>)>;
+
+/// A parsed INI file: its lines (each with its own line ending) and what each one is.
 #[derive(Debug, Clone)]
 pub struct Ini {
     lines: Vec<String>,
     kinds: Vec<Kind>,
-    newline: &'static str,
 }
 
-/// A line that could not be classified: 1-based line number and why.
+/// Why botocore would refuse a file: 1-based line number (as Python counts lines) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     pub line: usize,
@@ -34,58 +50,170 @@ pub struct ParseError {
 }
 
 impl Ini {
-    /// Splits and classifies `text`; fails on the first line that is not valid INI.
+    /// Splits and classifies `text` as configparser does; fails where botocore would.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
-        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let lines: Vec<String> = split_lines(text).map(str::to_owned).collect();
         let mut kinds = Vec::with_capacity(lines.len());
-        let mut in_section = false;
-        // Indent of the last key line: like configparser, a line indented deeper continues its
-        // value; one indented the same is a key of its own.
-        let mut key_indent: Option<usize> = None;
+        // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
+        // comment_prefixes ('#', ';') and no inline comment prefixes.
+        let mut section: Option<String> = None;
+        let mut option: Option<String> = None; // `optname`; Some("") is falsy in Python
+        let mut indent_level = 0usize;
+        let mut seen_sections: HashMap<String, usize> = HashMap::new();
+        let mut seen_options: HashSet<(String, String)> = HashSet::new();
+        // Each option's value pieces with their line numbers, for botocore's nested-block check.
+        let mut values: Values = HashMap::new();
+        let mut first_bad: Option<(usize, &'static str)> = None;
         for (i, raw) in lines.iter().enumerate() {
-            let line = raw.trim_end_matches(['\n', '\r']);
-            let trimmed = line.trim();
-            let err = |reason: &str| ParseError {
-                line: i + 1,
-                reason: reason.to_owned(),
-            };
-            let kind = if trimmed.is_empty() {
-                Kind::Blank
-            } else if trimmed.starts_with('#') || trimmed.starts_with(';') {
-                Kind::Comment
-            } else if key_indent.is_some_and(|k| line.len() - line.trim_start().len() > k) {
-                Kind::Continuation
-            } else if let Some(rest) = trimmed.strip_prefix('[') {
-                let Some((name, tail)) = rest.split_once(']') else {
-                    return Err(err("section header without a closing `]`"));
-                };
-                let tail = tail.trim();
-                if !(tail.is_empty() || tail.starts_with('#') || tail.starts_with(';')) {
-                    return Err(err("unexpected text after the section header"));
-                }
-                in_section = true;
-                Kind::Section(name.trim().to_owned())
-            } else if let Some(key) = key_of(trimmed) {
-                if !in_section {
-                    return Err(err("`key = value` line before any [section] header"));
-                }
-                Kind::Key(key)
-            } else {
-                return Err(err("expected a [section] header or a `key = value` line"));
-            };
-            match kind {
-                Kind::Key(_) => key_indent = Some(line.len() - line.trim_start().len()),
-                Kind::Section(_) => key_indent = None,
-                _ => {}
+            let lineno = i + 1;
+            let line = strip_eol(raw).0;
+            let value = py_strip(line);
+            if value.starts_with('#') || value.starts_with(';') {
+                kinds.push(Kind::Comment);
+                continue;
             }
-            kinds.push(kind);
+            let live_option = |s: &Option<String>, o: &Option<String>| match (s, o) {
+                (Some(s), Some(o)) if !o.is_empty() => Some((s.clone(), o.clone())),
+                _ => None,
+            };
+            if value.is_empty() {
+                if let Some(key) = live_option(&section, &option) {
+                    values
+                        .entry(key)
+                        .or_default()
+                        .1
+                        .push((lineno, String::new()));
+                }
+                kinds.push(Kind::Blank);
+                continue;
+            }
+            let cur_indent = indent_chars(line);
+            if let Some(key) = live_option(&section, &option)
+                && cur_indent > indent_level
+            {
+                values
+                    .entry(key)
+                    .or_default()
+                    .1
+                    .push((lineno, value.to_owned()));
+                kinds.push(Kind::Continuation);
+                continue;
+            }
+            indent_level = cur_indent;
+            if let Some(name) = section_header(value) {
+                if let Some(first) = seen_sections.get(name) {
+                    return Err(ParseError {
+                        line: lineno,
+                        reason: format!("section [{name}] appears twice (first on line {first})"),
+                    });
+                }
+                if name != DEFAULT_SECTION {
+                    seen_sections.insert(name.to_owned(), lineno);
+                }
+                section = Some(name.to_owned());
+                option = None;
+                kinds.push(Kind::Section(name.to_owned()));
+            } else if section.is_none() {
+                return Err(ParseError {
+                    line: lineno,
+                    reason: if value.starts_with('[') {
+                        "section header without a closing `]`".into()
+                    } else {
+                        "text before the first [section] header".into()
+                    },
+                });
+            } else if let Some((key, val)) = option_line(value) {
+                if key.is_empty() {
+                    first_bad
+                        .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
+                }
+                let sect = section.clone().unwrap_or_default();
+                if !seen_options.insert((sect.clone(), key.clone())) {
+                    return Err(ParseError {
+                        line: lineno,
+                        reason: format!("key `{key}` appears twice in [{sect}]"),
+                    });
+                }
+                values.insert(
+                    (sect, key.clone()),
+                    (lineno, vec![(lineno, val.to_owned())]),
+                );
+                option = Some(key.clone());
+                kinds.push(Kind::Key(key));
+            } else {
+                // configparser collects these and raises a ParsingError at the end of the file;
+                // a fatal error further down is raised first.
+                first_bad.get_or_insert((
+                    lineno,
+                    if value.starts_with('[') {
+                        "section header without a closing `]`"
+                    } else {
+                        "expected a [section] header or a `key = value` line (or an indented \
+                         continuation, or a comment)"
+                    },
+                ));
+                kinds.push(Kind::Comment);
+            }
         }
-        Ok(Self {
-            lines,
-            kinds,
-            newline,
-        })
+        if let Some((line, reason)) = first_bad {
+            return Err(ParseError {
+                line,
+                reason: reason.into(),
+            });
+        }
+        let ini = Self { lines, kinds };
+        ini.check_nested(&values)?;
+        Ok(ini)
+    }
+
+    /// botocore's `_parse_nested`: a value that starts on the line after its key is a block of
+    /// `key = value` lines, and one without `=` makes botocore refuse the whole file. Only the
+    /// sections botocore lists are read, each with the `[DEFAULT]` keys it inherits.
+    fn check_nested(&self, values: &Values) -> Result<(), ParseError> {
+        let defaults: Vec<&String> = values
+            .keys()
+            .filter(|(s, _)| s == DEFAULT_SECTION)
+            .map(|(_, k)| k)
+            .collect();
+        let mut bad: Option<ParseError> = None;
+        for name in self.section_names() {
+            let own = values.keys().filter(|(s, _)| *s == name).map(|(_, k)| k);
+            for key in own.chain(defaults.iter().copied()) {
+                let Some((key_line, pieces)) = values
+                    .get(&(name.clone(), key.clone()))
+                    .or_else(|| values.get(&(DEFAULT_SECTION.to_owned(), key.clone())))
+                else {
+                    continue;
+                };
+                let joined: Vec<&str> = pieces.iter().map(|(_, p)| p.as_str()).collect();
+                let joined = joined.join("\n");
+                if !py_rstrip(&joined).starts_with('\n') {
+                    continue;
+                }
+                for (lineno, piece) in pieces {
+                    if py_splitlines(piece).any(|l| !py_strip(l).is_empty() && !l.contains('=')) {
+                        let err = ParseError {
+                            line: *lineno,
+                            reason: format!(
+                                "`{key}` (line {key_line}) starts a nested block of `key = value` \
+                                 lines, and this line has no `=`"
+                            ),
+                        };
+                        if bad.as_ref().is_none_or(|b| b.line > err.line) {
+                            bad = Some(err);
+                        }
+                    }
+                }
+            }
+        }
+        bad.map_or(Ok(()), Err)
+    }
+
+    /// Parses the text again: whether botocore reads what an edit made. An edit can make a file
+    /// botocore refuses only through `[DEFAULT]`, whose nested blocks it checks once another
+    /// section exists.
+    pub fn check(&self) -> Result<(), ParseError> {
+        Self::parse(&self.to_text()).map(drop)
     }
 
     /// The file's text, every unedited line exactly as it was read.
@@ -95,65 +223,100 @@ impl Ini {
 
     /// Whether a section with this exact name exists.
     pub fn has_section(&self, name: &str) -> bool {
-        self.section_range(name).is_some()
+        self.header(name).is_some()
     }
 
-    /// The value of `key` in the first section named `section`.
-    pub fn get(&self, section: &str, key: &str) -> Option<String> {
-        let (start, end) = self.section_range(section)?;
-        let key = key.to_ascii_lowercase();
-        (start..end).find_map(|i| match &self.kinds[i] {
-            Kind::Key(k) if *k == key => Some(value_of(&self.lines[i])),
-            _ => None,
-        })
-    }
-
-    /// All keys and values of the first section named `section`, in file order.
-    pub fn entries(&self, section: &str) -> Vec<(String, String)> {
-        let Some((start, end)) = self.section_range(section) else {
-            return Vec::new();
-        };
-        (start..end)
-            .filter_map(|i| match &self.kinds[i] {
-                Kind::Key(k) => Some((k.clone(), value_of(&self.lines[i]))),
+    /// The names of the sections botocore lists (all but `[DEFAULT]`), in file order.
+    pub fn section_names(&self) -> Vec<String> {
+        self.kinds
+            .iter()
+            .filter_map(|k| match k {
+                Kind::Section(s) if s != DEFAULT_SECTION => Some(s.clone()),
                 _ => None,
             })
             .collect()
     }
 
+    /// The config-file section botocore reads as `profile`: `[default]`, `[profile NAME]` or any
+    /// other header `build_profile_map` maps to it (`[profile "NAME"]`, `[profile  NAME]`...);
+    /// when several do, the last one, whose keys botocore keeps.
+    pub fn profile_section(&self, profile: &str) -> Option<String> {
+        self.section_names()
+            .into_iter()
+            .rfind(|s| botocore_profile_name(s).as_deref() == Some(profile))
+    }
+
+    /// The value botocore reads for `key` in `section` (which inherits `[DEFAULT]`'s keys).
+    pub fn get(&self, section: &str, key: &str) -> Option<String> {
+        let key = py_lower(key);
+        self.own_key_line(section, &key)
+            .or_else(|| {
+                (section != DEFAULT_SECTION && self.has_section(section))
+                    .then(|| self.own_key_line(DEFAULT_SECTION, &key))
+                    .flatten()
+            })
+            .map(|i| self.value_at(i))
+    }
+
+    /// All keys and values botocore reads in `section` (its own, then inherited ones).
+    pub fn entries(&self, section: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = self
+            .key_lines(section)
+            .map(|(k, i)| (k.to_owned(), self.value_at(i)))
+            .collect();
+        if section != DEFAULT_SECTION && self.has_section(section) {
+            for (k, i) in self.key_lines(DEFAULT_SECTION) {
+                if !out.iter().any(|(o, _)| o == k) {
+                    out.push((k.to_owned(), self.value_at(i)));
+                }
+            }
+        }
+        out
+    }
+
     /// Sets `key = value` pairs in `section` (created at the end of the file if missing).
     ///
     /// A key that exists is rewritten in place (only if its value changes; its continuation lines
-    /// go with it); a new key goes after the section's last key line, before any blank lines or
-    /// comments that lead into the next section.
+    /// go with it), keeping its indentation; a new key goes after the section's last key, with
+    /// that key's indentation and line ending, so no neighbour's lines become part of its value.
     pub fn set(&mut self, section: &str, pairs: &[(&str, &str)]) {
-        if self.section_range(section).is_none() {
+        if self.header(section).is_none() {
             self.append_section(section);
         }
         for (key, value) in pairs {
-            let (start, end) = self.section_range(section).expect("section exists");
-            let wanted = key.to_ascii_lowercase();
-            let found =
-                (start..end).find(|&i| matches!(&self.kinds[i], Kind::Key(k) if *k == wanted));
-            let text = format!("{key} = {value}{}", self.newline);
-            match found {
+            let header = self.header(section).expect("section exists");
+            let wanted = py_lower(key);
+            match self.own_key_line(section, &wanted) {
                 Some(i) => {
-                    if value_of(&self.lines[i]) != *value || self.continuation_len(i) > 0 {
-                        let n = self.continuation_len(i);
-                        self.lines.drain(i + 1..i + 1 + n);
-                        self.kinds.drain(i + 1..i + 1 + n);
-                        self.lines[i] = text;
+                    let n = self.continuation_len(i);
+                    if self.value_at(i) != *value || n > 0 {
+                        let indent = leading_ws(strip_eol(&self.lines[i]).0).to_owned();
+                        let eol = strip_eol(&self.lines[i + n]).1.to_owned();
+                        if n > 0 {
+                            self.remove_lines(i + 1..i + 1 + n);
+                        }
+                        self.lines[i] = format!("{indent}{key} = {value}{eol}");
                     }
                 }
                 None => {
-                    let at = (start..end)
+                    let end = self.section_end(header);
+                    let last_key = (header + 1..end)
                         .rev()
-                        .find(|&i| matches!(self.kinds[i], Kind::Key(_) | Kind::Continuation))
-                        .unwrap_or(start - 1)
-                        + 1;
-                    self.ensure_newline_before(at);
-                    self.lines.insert(at, text);
-                    self.kinds.insert(at, Kind::Key(wanted));
+                        .find(|&i| matches!(self.kinds[i], Kind::Key(_)));
+                    let (at, indent) = match last_key {
+                        Some(k) => (
+                            k + 1 + self.continuation_len(k),
+                            leading_ws(strip_eol(&self.lines[k]).0).to_owned(),
+                        ),
+                        None => (header + 1, self.indent_for_empty_section(header)),
+                    };
+                    let eol = self.eol_near(at - 1, header);
+                    self.insert_line(
+                        at,
+                        format!("{indent}{key} = {value}"),
+                        &eol,
+                        Kind::Key(wanted),
+                    );
                 }
             }
         }
@@ -161,21 +324,13 @@ impl Ini {
 
     /// Removes `keys` (and their continuation lines) from `section`; returns how many went.
     pub fn remove(&mut self, section: &str, keys: &[&str]) -> usize {
-        let Some((start, mut end)) = self.section_range(section) else {
-            return 0;
-        };
-        let keys: Vec<String> = keys.iter().map(|k| k.to_ascii_lowercase()).collect();
+        let keys: Vec<String> = keys.iter().map(|k| py_lower(k)).collect();
         let mut removed = 0;
-        let mut i = start;
-        while i < end {
-            if matches!(&self.kinds[i], Kind::Key(k) if keys.contains(k)) {
+        for key in keys {
+            if let Some(i) = self.own_key_line(section, &key) {
                 let n = 1 + self.continuation_len(i);
-                self.lines.drain(i..i + n);
-                self.kinds.drain(i..i + n);
-                end -= n;
+                self.remove_lines(i..i + n);
                 removed += 1;
-            } else {
-                i += 1;
             }
         }
         removed
@@ -184,79 +339,367 @@ impl Ini {
     /// Removes `section` if it holds no keys and nothing but blank lines, with the blank line
     /// that separated it from the section above when it was the last one; whether it went.
     pub fn remove_section_if_empty(&mut self, section: &str) -> bool {
-        let Some((start, end)) = self.section_range(section) else {
+        let Some(header) = self.header(section) else {
             return false;
         };
-        if self.kinds[start..end].iter().any(|k| *k != Kind::Blank) {
+        let end = self.section_end(header);
+        if self.kinds[header + 1..end]
+            .iter()
+            .any(|k| *k != Kind::Blank)
+        {
             return false;
         }
-        let mut from = start - 1;
+        let mut from = header;
         if end == self.kinds.len() && from > 0 && self.kinds[from - 1] == Kind::Blank {
             from -= 1;
         }
-        self.lines.drain(from..end);
-        self.kinds.drain(from..end);
-        true
+        let mut without = self.clone();
+        without.remove_lines(from..end);
+        // Without its header, the next section's header could be read as more of the last value
+        // above it (it may be indented deeper): then the empty section stays.
+        let mut kept = self.kinds.clone();
+        kept.drain(from..end);
+        match Ini::parse(&without.to_text()) {
+            Ok(reread) if reread.kinds == kept => {
+                *self = without;
+                true
+            }
+            _ => false,
+        }
     }
 
-    /// The names of the file's sections, in file order.
-    pub fn section_names(&self) -> impl Iterator<Item = &str> {
-        self.kinds.iter().filter_map(|k| match k {
-            Kind::Section(name) => Some(name.as_str()),
-            _ => None,
-        })
-    }
-
-    /// Lines of the section body: from after its header to the next header.
-    fn section_range(&self, name: &str) -> Option<(usize, usize)> {
-        let header = self
-            .kinds
+    /// The line of the first header named `name`.
+    fn header(&self, name: &str) -> Option<usize> {
+        self.kinds
             .iter()
-            .position(|k| matches!(k, Kind::Section(s) if s == name))?;
-        let end = (header + 1..self.kinds.len())
+            .position(|k| matches!(k, Kind::Section(s) if s == name))
+    }
+
+    /// The line after the last line of the section whose header is at `header`.
+    fn section_end(&self, header: usize) -> usize {
+        (header + 1..self.kinds.len())
             .find(|&i| matches!(self.kinds[i], Kind::Section(_)))
-            .unwrap_or(self.kinds.len());
-        Some((header + 1, end))
+            .unwrap_or(self.kinds.len())
     }
 
-    fn continuation_len(&self, key_line: usize) -> usize {
-        self.kinds[key_line + 1..]
+    /// Key lines of every section named `section` (only `[DEFAULT]` may repeat).
+    fn key_lines<'a>(&'a self, section: &'a str) -> impl Iterator<Item = (&'a str, usize)> + 'a {
+        let mut current: Option<&str> = None;
+        self.kinds
             .iter()
-            .take_while(|k| matches!(k, Kind::Continuation))
-            .count()
+            .enumerate()
+            .filter_map(move |(i, k)| match k {
+                Kind::Section(s) => {
+                    current = Some(s);
+                    None
+                }
+                Kind::Key(key) if current == Some(section) => Some((key.as_str(), i)),
+                _ => None,
+            })
     }
 
-    /// Makes sure the line before `at` ends with a newline (the file's last line may not).
-    fn ensure_newline_before(&mut self, at: usize) {
-        if at > 0 && !self.lines[at - 1].ends_with('\n') {
-            self.lines[at - 1].push_str(self.newline);
+    fn own_key_line(&self, section: &str, key: &str) -> Option<usize> {
+        self.key_lines(section)
+            .find(|(k, _)| *k == key)
+            .map(|(_, i)| i)
+    }
+
+    /// How many lines after a key line belong to its value: continuation lines and the blank
+    /// lines and comments between them (not those after the last one).
+    fn continuation_len(&self, key_line: usize) -> usize {
+        let mut n = 0;
+        for (j, kind) in self.kinds[key_line + 1..].iter().enumerate() {
+            match kind {
+                Kind::Continuation => n = j + 1,
+                Kind::Blank | Kind::Comment => {}
+                _ => break,
+            }
+        }
+        n
+    }
+
+    /// The value configparser reads for the key on line `i`: the text after the delimiter and
+    /// every continuation line, joined with `\n` (blank lines included), trailing space removed.
+    fn value_at(&self, i: usize) -> String {
+        let line = py_strip(strip_eol(&self.lines[i]).0);
+        let mut parts = vec![
+            option_line(line)
+                .map(|(_, v)| v.to_owned())
+                .unwrap_or_default(),
+        ];
+        for j in i + 1..self.lines.len() {
+            match self.kinds[j] {
+                Kind::Continuation => parts.push(py_strip(strip_eol(&self.lines[j]).0).to_owned()),
+                Kind::Blank => parts.push(String::new()),
+                Kind::Comment => {}
+                _ => break,
+            }
+        }
+        py_rstrip(&parts.join("\n")).to_owned()
+    }
+
+    /// The indentation for a key put into a section with no keys: at least as deep as the next
+    /// header's, which would otherwise be read as a continuation of the new key.
+    fn indent_for_empty_section(&self, header: usize) -> String {
+        let own = leading_ws(strip_eol(&self.lines[header]).0);
+        let next = self.section_end(header);
+        match self.lines.get(next).map(|l| leading_ws(strip_eol(l).0)) {
+            Some(theirs) if theirs.chars().count() > own.chars().count() => theirs.to_owned(),
+            _ => own.to_owned(),
         }
     }
 
+    /// The line ending for a line inserted after line `before`: that line's own, or the
+    /// header's, or the file's first, or `\n`.
+    fn eol_near(&self, before: usize, header: usize) -> String {
+        [before, header]
+            .into_iter()
+            .chain(0..self.lines.len())
+            .map(|i| strip_eol(&self.lines[i]).1)
+            .find(|e| !e.is_empty())
+            .unwrap_or("\n")
+            .to_owned()
+    }
+
+    /// Inserts `body` as a line at `at`. A file without a final line ending keeps that shape:
+    /// a line added at its end takes the ending onto the line before it instead.
+    fn insert_line(&mut self, at: usize, body: String, eol: &str, kind: Kind) {
+        let line =
+            if at == self.lines.len() && at > 0 && strip_eol(&self.lines[at - 1]).1.is_empty() {
+                self.lines[at - 1].push_str(eol);
+                body
+            } else {
+                body + eol
+            };
+        self.lines.insert(at, line);
+        self.kinds.insert(at, kind);
+    }
+
+    /// Removes lines; when that takes the file's unterminated last line, the new last line
+    /// loses its ending, undoing [`Ini::insert_line`].
+    fn remove_lines(&mut self, range: std::ops::Range<usize>) {
+        let unterminated_end =
+            range.end == self.lines.len() && strip_eol(&self.lines[range.end - 1]).1.is_empty();
+        self.lines.drain(range.clone());
+        self.kinds.drain(range);
+        if unterminated_end && let Some(last) = self.lines.last_mut() {
+            let len = strip_eol(last).0.len();
+            last.truncate(len);
+        }
+    }
+
+    /// Appends `[name]`, after one blank line unless the file is empty. The new lines end as the
+    /// last line does (a `\n` after its lone `\r` would make one `\r\n` of the two), or as the
+    /// first line that has an ending.
     fn append_section(&mut self, name: &str) {
-        let at = self.lines.len();
-        self.ensure_newline_before(at);
-        if self.kinds.last().is_some_and(|k| *k != Kind::Blank) {
-            self.lines.push(self.newline.to_owned());
-            self.kinds.push(Kind::Blank);
+        let eol = (0..self.lines.len())
+            .rev()
+            .take(1)
+            .chain(0..self.lines.len())
+            .map(|i| strip_eol(&self.lines[i]).1)
+            .find(|e| !e.is_empty())
+            .unwrap_or("\n")
+            .to_owned();
+        if !self.lines.is_empty() {
+            self.insert_line(self.lines.len(), String::new(), &eol, Kind::Blank);
         }
-        self.lines.push(format!("[{name}]{}", self.newline));
-        self.kinds.push(Kind::Section(name.to_owned()));
+        self.insert_line(
+            self.lines.len(),
+            format!("[{name}]"),
+            &eol,
+            Kind::Section(name.to_owned()),
+        );
     }
 }
 
-/// The lower-cased key of a `key = value` (or `key: value`) line, if it is one.
-fn key_of(trimmed: &str) -> Option<String> {
-    let at = trimmed.find(['=', ':'])?;
-    let key = trimmed[..at].trim();
-    (!key.is_empty()).then(|| key.to_ascii_lowercase())
+/// The header to write for a new config-file section of `profile`, quoted so that
+/// `build_profile_map` reads it back as exactly that name.
+pub fn new_profile_header(profile: &str) -> String {
+    if profile == "default" {
+        return "default".to_owned();
+    }
+    // Python's shlex.quote: safe characters as they are, anything else in single quotes.
+    let safe = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c);
+    if !profile.is_empty() && profile.chars().all(safe) {
+        format!("profile {profile}")
+    } else {
+        format!("profile '{}'", profile.replace('\'', "'\"'\"'"))
+    }
 }
 
-/// The trimmed value of a key line.
-fn value_of(line: &str) -> String {
-    let line = line.trim_end_matches(['\n', '\r']);
-    let at = line.find(['=', ':']).expect("a key line has a delimiter");
-    line[at + 1..].trim().to_owned()
+/// The profile botocore's `build_profile_map` makes of a config-file section, if any.
+pub fn botocore_profile_name(section: &str) -> Option<String> {
+    if section.starts_with("profile") {
+        match shlex_split(section)?.as_slice() {
+            [_, name] => Some(name.clone()),
+            _ => None,
+        }
+    } else if section.starts_with("sso-session") || section.starts_with("services") {
+        None
+    } else {
+        (section == "default").then(|| section.to_owned())
+    }
+}
+
+/// Python's `shlex.split(s)` (POSIX mode, no comments), `None` where it raises `ValueError`.
+/// A port of `shlex.shlex.read_token` for that mode; whitespace is only ` \t\r\n`.
+pub fn shlex_split(s: &str) -> Option<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Space,
+        Word,
+        Quote(char),
+        Escape(Option<char>), // the quote the escape happened in, if any
+    }
+    let is_ws = |c: char| " \t\r\n".contains(c);
+    let mut out = Vec::new();
+    let mut token = String::new();
+    let mut quoted = false;
+    let mut state = State::Space;
+    for c in s.chars() {
+        match state {
+            State::Space | State::Word if is_ws(c) => {
+                if !token.is_empty() || quoted {
+                    out.push(std::mem::take(&mut token));
+                }
+                quoted = false;
+                state = State::Space;
+            }
+            State::Space | State::Word => match c {
+                '\\' => state = State::Escape(None),
+                '\'' | '"' => state = State::Quote(c),
+                _ => {
+                    token.push(c);
+                    state = State::Word;
+                }
+            },
+            State::Quote(q) => {
+                quoted = true;
+                if c == q {
+                    state = State::Word;
+                } else if c == '\\' && q == '"' {
+                    state = State::Escape(Some(q));
+                } else {
+                    token.push(c);
+                }
+            }
+            State::Escape(in_quote) => {
+                if let Some(q) = in_quote
+                    && c != '\\'
+                    && c != q
+                {
+                    token.push('\\');
+                }
+                token.push(c);
+                state = in_quote.map_or(State::Word, State::Quote);
+            }
+        }
+    }
+    match state {
+        State::Quote(_) | State::Escape(_) => None,
+        _ => {
+            if !token.is_empty() || quoted {
+                out.push(token);
+            }
+            Some(out)
+        }
+    }
+}
+
+/// Python's `str.isspace` for one character: Rust's `char::is_whitespace` plus the four
+/// information separators U+001C..U+001F, which Python counts as whitespace.
+pub fn py_isspace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+fn py_strip(s: &str) -> &str {
+    s.trim_matches(py_isspace)
+}
+
+fn py_rstrip(s: &str) -> &str {
+    s.trim_end_matches(py_isspace)
+}
+
+/// configparser's `optionxform`: `str.lower()`.
+fn py_lower(s: &str) -> String {
+    s.to_lowercase()
+}
+
+/// The leading whitespace of a line.
+fn leading_ws(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches(py_isspace).len()]
+}
+
+/// configparser's indent level: the index, in characters, of the first non-space character.
+fn indent_chars(line: &str) -> usize {
+    leading_ws(line).chars().count()
+}
+
+/// The lines of `text` as Python's text mode reads them (universal newlines: `\n`, `\r\n` and
+/// a lone `\r` end a line, nothing else does), each with its ending.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= bytes.len() {
+            return None;
+        }
+        let from = start;
+        let mut i = from;
+        while i < bytes.len() && bytes[i] != b'\n' && bytes[i] != b'\r' {
+            i += 1;
+        }
+        let end = match bytes.get(i) {
+            None => i,
+            Some(b'\r') if bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(_) => i + 1,
+        };
+        start = end;
+        Some(&text[from..end])
+    })
+}
+
+/// A line's text and its ending (`\n`, `\r\n`, `\r` or none).
+fn strip_eol(line: &str) -> (&str, &str) {
+    let body = line.trim_end_matches(['\n', '\r']);
+    (body, &line[body.len()..])
+}
+
+/// Python's `str.splitlines()`, which botocore's `_parse_nested` uses: it also breaks at
+/// `\v`, `\f`, U+001C..U+001E, U+0085, U+2028 and U+2029.
+fn py_splitlines(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c| {
+        matches!(
+            c,
+            '\n' | '\r'
+                | '\u{b}'
+                | '\u{c}'
+                | '\u{1c}'
+                | '\u{1d}'
+                | '\u{1e}'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        )
+    })
+}
+
+/// configparser's `SECTCRE` (`\[(?P<header>.+)\]`, matched at the start of the stripped line):
+/// the greedy `.+` runs to the *last* `]`, and anything after it is ignored.
+fn section_header(value: &str) -> Option<&str> {
+    let rest = value.strip_prefix('[')?;
+    let close = rest.rfind(']')?;
+    (close > 0).then(|| &rest[..close])
+}
+
+/// configparser's `OPTCRE` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`): the key is the
+/// text before the first `=` or `:`, lower-cased and right-stripped; the value is stripped.
+fn option_line(value: &str) -> Option<(String, &str)> {
+    let at = value.find(['=', ':'])?;
+    Some((
+        py_lower(py_rstrip(&value[..at])),
+        py_strip(&value[at + 1..]),
+    ))
 }
 
 #[cfg(test)]
@@ -316,7 +759,8 @@ mod tests {
             "dev",
             &[("aws_access_key_id", "ASIA1"), ("region", "us-east-1")],
         );
-        let expected = format!("{UGLY}\n\n[dev]\naws_access_key_id = ASIA1\nregion = us-east-1\n");
+        // UGLY has no final newline, and keeps having none.
+        let expected = format!("{UGLY}\n\n[dev]\naws_access_key_id = ASIA1\nregion = us-east-1");
         assert_eq!(ini.to_text(), expected);
     }
 
@@ -351,7 +795,7 @@ mod tests {
     fn new_key_in_last_section_without_final_newline() {
         let mut ini = Ini::parse("[a]\nk = v").unwrap();
         ini.set("a", &[("x", "y")]);
-        assert_eq!(ini.to_text(), "[a]\nk = v\nx = y\n");
+        assert_eq!(ini.to_text(), "[a]\nk = v\nx = y");
     }
 
     #[test]
@@ -385,22 +829,28 @@ mod tests {
     }
 
     #[test]
-    fn adding_then_removing_a_section_restores_the_file() {
-        // (A file that already ended with a blank line loses it: which blank line separated the
-        // section cannot be told afterwards.)
-        for original in [UGLY, "", "[a]\nk = v\n", "# only a comment"] {
+    fn adding_then_removing_keys_restores_the_file_exactly() {
+        let originals = [
+            UGLY,
+            "",
+            "[a]\nk = v\n",
+            "# only a comment",
+            "[a]\nk = v\n\n",
+            "[a]\nk = v\n\n\n",
+            "[a]\r\nk = v\r\n\r\n",
+            "[a]\rk = v\r",
+            "[a]\rk = v",
+            "\n",
+            "[ours]\nmine = 1",
+            "[ours]\n  mine = 1\n  [next]\n",
+        ];
+        for original in originals {
             let mut ini = Ini::parse(original).unwrap();
             ini.set("ours", &[("k1", "v1"), ("k2", "v2")]);
+            assert!(Ini::parse(&ini.to_text()).is_ok(), "{original:?}");
             assert_eq!(ini.remove("ours", &["k1", "k2"]), 2);
-            assert!(ini.remove_section_if_empty("ours"));
-            let restored = ini.to_text();
-            // A missing final newline had to be added to append after it.
-            let expected = if original.is_empty() || original.ends_with('\n') {
-                original.to_owned()
-            } else {
-                format!("{original}\n")
-            };
-            assert_eq!(restored, expected);
+            ini.remove_section_if_empty("ours");
+            assert_eq!(ini.to_text(), original, "{original:?}");
         }
     }
 
@@ -419,13 +869,16 @@ mod tests {
     fn equally_indented_lines_are_keys_not_continuations() {
         let text = "[prod]\n  region = x\n  aws_access_key_id = AKIA\n    continued\n  aws_secret_access_key = S\n";
         let ini = Ini::parse(text).unwrap();
-        assert_eq!(ini.get("prod", "aws_access_key_id").unwrap(), "AKIA");
+        assert_eq!(
+            ini.get("prod", "aws_access_key_id").unwrap(),
+            "AKIA\ncontinued"
+        );
         assert_eq!(ini.get("prod", "aws_secret_access_key").unwrap(), "S");
         let mut edited = ini.clone();
         edited.set("prod", &[("aws_access_key_id", "NEW")]);
         assert_eq!(
             edited.to_text(),
-            "[prod]\n  region = x\naws_access_key_id = NEW\n  aws_secret_access_key = S\n"
+            "[prod]\n  region = x\n  aws_access_key_id = NEW\n  aws_secret_access_key = S\n"
         );
     }
 
@@ -433,20 +886,230 @@ mod tests {
     fn malformed_lines_are_refused_with_their_number() {
         let cases = [
             ("[a]\nk = v\nnot a pair\n", 3, "expected a [section]"),
-            ("k = v\n[a]\n", 1, "before any [section]"),
-            ("# c\n[a\n", 2, "closing"),
-            ("[a] junk\n", 1, "after the section header"),
-            ("[a]\n= v\n", 2, "expected a [section]"),
+            ("k = v\n[a]\n", 1, "before the first [section]"),
+            ("# c\n[a\n", 2, "without a closing `]`"),
+            ("[a]\n[b\n", 2, "without a closing `]`"),
+            ("[a]\n= v\n", 2, "no key before the `=`"),
+            ("\n  indented = but no key above\n", 2, "before the first"),
             (
-                "\n  indented = but no key above\n",
-                2,
-                "before any [section]",
+                "[a]\nk = 1\n[b]\n[a]\n",
+                4,
+                "appears twice (first on line 1)",
             ),
+            ("[a]\nk = 1\nK: 2\n", 3, "`k` appears twice"),
+            // configparser raises duplicates at once, bad lines only at the end of the file.
+            ("[a]\nbad\n[a]\n", 3, "appears twice"),
+            ("[a]\ns3 =\n  x = 1\n  nope\n", 4, "nested block"),
+            ("[DEFAULT]\ns3 =\n  nope\n[a]\n", 3, "nested block"),
+            ("[a]\rbad\n", 2, "expected a [section]"),
         ];
         for (text, line, reason) in cases {
             let err = Ini::parse(text).unwrap_err();
             assert_eq!(err.line, line, "{text:?}");
             assert!(err.reason.contains(reason), "{text:?}: {}", err.reason);
+        }
+    }
+
+    #[test]
+    fn our_keys_take_the_indentation_of_the_section() {
+        // Written at column 0, `note` would be read as part of our token's value.
+        let mut ini = Ini::parse("[dev]\n  aws_session_token = old\n  note = keep\n").unwrap();
+        ini.set("dev", &[("aws_session_token", "NEW"), ("region", "r")]);
+        assert_eq!(
+            ini.to_text(),
+            "[dev]\n  aws_session_token = NEW\n  note = keep\n  region = r\n"
+        );
+        assert_eq!(ini.get("dev", "note").unwrap(), "keep");
+        // A key put into an empty section before an indented header must not swallow it.
+        let mut ini = Ini::parse("[dev]\n\n    [prod]\n    region = x\n").unwrap();
+        ini.set("dev", &[("k", "v")]);
+        assert_eq!(
+            ini.to_text(),
+            "[dev]\n    k = v\n\n    [prod]\n    region = x\n"
+        );
+        assert_eq!(ini.get("prod", "region").unwrap(), "x");
+        // Each section's own line ending.
+        let mut ini = Ini::parse("[a]\nk = 1\n[dev]\r\nx = 1\r\n").unwrap();
+        ini.set("dev", &[("y", "2")]);
+        assert_eq!(ini.to_text(), "[a]\nk = 1\n[dev]\r\nx = 1\r\ny = 2\r\n");
+    }
+
+    #[test]
+    fn indentation_is_counted_in_characters_as_python_does() {
+        // U+3000 is one character (three bytes): two spaces are deeper, so a continuation.
+        let ini = Ini::parse("[a]\n\u{3000}k = 1\n  x = 2\n").unwrap();
+        assert_eq!(ini.get("a", "k").unwrap(), "1\nx = 2");
+        assert_eq!(ini.get("a", "x"), None);
+        // Two non-breaking spaces are as deep as two spaces: a key of its own.
+        let ini = Ini::parse("[a]\n  k = 1\n\u{a0}\u{a0}x = 2\n").unwrap();
+        assert_eq!(ini.get("a", "k").unwrap(), "1");
+        assert_eq!(ini.get("a", "x").unwrap(), "2");
+        // Python's str.isspace counts U+001C..U+001F; Rust's is_whitespace does not.
+        let ini = Ini::parse("[a]\nk = 1\n\u{1f}more\n").unwrap();
+        assert_eq!(ini.get("a", "k").unwrap(), "1\nmore");
+    }
+
+    #[test]
+    fn section_names_are_read_as_botocore_reads_them() {
+        let ini = Ini::parse("[ dev ]\na = 1\n[dev] # note\nb = 2\n[x]y]z\nc = 3\n").unwrap();
+        assert_eq!(ini.get(" dev ", "a").unwrap(), "1");
+        assert_eq!(ini.get("dev", "b").unwrap(), "2");
+        assert_eq!(ini.get("x]y", "c").unwrap(), "3");
+        let config = Ini::parse(concat!(
+            "[profile dev]\nregion = a\n",
+            "[profile  \"dev\"]\nregion = b\n",
+            "[profile dev extra]\nregion = c\n",
+            "[profile \"dev]\nregion = d\n",
+            "[sso-session dev]\nregion = e\n",
+        ))
+        .unwrap();
+        // Several sections are read as `dev`: botocore keeps the last one.
+        assert_eq!(config.profile_section("dev").unwrap(), "profile  \"dev\"");
+        assert_eq!(config.profile_section("default"), None);
+        let both = Ini::parse("[profile default]\na = 1\n[default]\nb = 2\n").unwrap();
+        assert_eq!(both.profile_section("default").unwrap(), "default");
+        assert_eq!(new_profile_header("dev"), "profile dev");
+        assert_eq!(new_profile_header("it's"), "profile 'it'\"'\"'s'");
+        assert_eq!(
+            botocore_profile_name("profile 'it'\"'\"'s'").unwrap(),
+            "it's"
+        );
+    }
+
+    #[test]
+    fn shlex_split_matches_python() {
+        // Expected values printed by Python 3.11's shlex.split.
+        let cases: [(&str, Option<&[&str]>); 9] = [
+            ("profile dev", Some(&["profile", "dev"])),
+            ("profile  \"a b\"", Some(&["profile", "a b"])),
+            ("profile ''", Some(&["profile", ""])),
+            ("profile a\\ b", Some(&["profile", "a b"])),
+            ("p \"x\\$y\\\"\"", Some(&["p", "x\\$y\""])),
+            ("p 'unclosed", None),
+            ("p trailing\\", None),
+            ("p #not-a-comment", Some(&["p", "#not-a-comment"])),
+            ("p\u{a0}x", Some(&["p\u{a0}x"])),
+        ];
+        for (input, expected) in cases {
+            let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(shlex_split(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn default_section_keys_are_inherited() {
+        let ini = Ini::parse("[DEFAULT]\nregion = x\n[a]\nk = 1\n[DEFAULT]\nout = j\n").unwrap();
+        assert_eq!(ini.get("a", "region").unwrap(), "x");
+        assert_eq!(ini.get("a", "out").unwrap(), "j");
+        assert_eq!(ini.get("missing", "region"), None);
+        assert_eq!(ini.section_names(), ["a"]);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let mut ini = Ini::parse("[a]\rk = 1\r[dev]\rx = 1").unwrap();
+        assert_eq!(ini.get("a", "k").unwrap(), "1");
+        ini.set("dev", &[("y", "2")]);
+        assert_eq!(ini.to_text(), "[a]\rk = 1\r[dev]\rx = 1\ry = 2");
+    }
+
+    #[test]
+    fn an_empty_section_stays_when_its_removal_would_join_the_next_to_a_value() {
+        let text = "[a]\nk = 1\n[dev]\n  aws_access_key_id = A\n  [b]\nx = 1\n";
+        let mut ini = Ini::parse(text).unwrap();
+        assert_eq!(ini.remove("dev", &["aws_access_key_id"]), 1);
+        assert!(!ini.remove_section_if_empty("dev"));
+        assert_eq!(ini.to_text(), "[a]\nk = 1\n[dev]\n  [b]\nx = 1\n");
+        assert_eq!(ini.get("a", "k").unwrap(), "1");
+    }
+
+    #[test]
+    fn an_edit_botocore_would_refuse_is_caught_by_check() {
+        // With no other section botocore never reads [DEFAULT]'s nested block; with one it does.
+        let mut ini = Ini::parse("[DEFAULT]\ns3 =\n  no_equals\n").unwrap();
+        ini.set("dev", &[("k", "v")]);
+        assert_eq!(ini.check().unwrap_err().line, 3);
+    }
+
+    mod fuzz {
+        //! The editor never panics and login + logout restores the bytes, on arbitrary text.
+        //! `PROPTEST_CASES` raises the number of cases (256 by default).
+        use super::super::*;
+        use proptest::prelude::*;
+
+        const PIECES: &[&str] = &[
+            "[",
+            "]",
+            "=",
+            ":",
+            "#",
+            ";",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{1f}",
+            "\u{c}",
+            "\u{85}",
+            "\u{2028}",
+            "\r",
+            "\n",
+            "\r\n",
+            "\n",
+            "\n",
+            "a",
+            "dev",
+            "profile ",
+            "[dev]",
+            "[profile dev]",
+            "[DEFAULT]",
+            "\"",
+            "'",
+            "\\",
+            "ü",
+            "k = v",
+            "s3 =",
+            "aws_access_key_id",
+            "aws_session_token = t",
+        ];
+
+        fn ini_like() -> impl Strategy<Value = String> {
+            prop_oneof![
+                prop::collection::vec(prop::sample::select(PIECES), 0..60).prop_map(|v| v.concat()),
+                prop::collection::vec(any::<char>(), 0..80).prop_map(String::from_iter),
+            ]
+        }
+
+        const KEYS: [&str; 4] = [
+            "aws_access_key_id",
+            "aws_secret_access_key",
+            "aws_session_token",
+            "x_security_token_expires",
+        ];
+
+        proptest! {
+            #[test]
+            fn edits_never_panic_and_logout_restores(text in ini_like(), profile in "(dev|default|profile dev)") {
+                let Ok(original) = Ini::parse(&text) else { return Ok(()) };
+                prop_assert_eq!(original.to_text(), text.as_str());
+                let _ = original.profile_section(&profile);
+                let _ = original.entries(&profile);
+                let mut ini = original.clone();
+                let pairs: Vec<(&str, &str)> = KEYS.iter().map(|k| (*k, "VALUE")).collect();
+                ini.set(&profile, &pairs);
+                if ini.check().is_err() {
+                    return Ok(()); // refused, never written
+                }
+                for key in KEYS {
+                    prop_assert_eq!(ini.get(&profile, key), Some("VALUE".to_owned()));
+                }
+                prop_assert_eq!(ini.remove(&profile, &KEYS), 4);
+                ini.remove_section_if_empty(&profile);
+                if !original.has_section(&profile) {
+                    prop_assert_eq!(ini.to_text(), text);
+                }
+            }
         }
     }
 }

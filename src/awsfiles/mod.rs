@@ -80,7 +80,10 @@ impl AwsFiles {
     pub fn preflight(&self, profile: &str, force: bool) -> Result<()> {
         let creds = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
         check_not_long_term(&creds, &self.credentials, profile, force)?;
-        parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        if !force {
+            self.check_not_foreign_process(&config, profile)?;
+        }
         Ok(())
     }
 
@@ -114,10 +117,12 @@ impl AwsFiles {
         let config_lock = Locked::acquire(&self.config)?;
         let old_config = config_lock.read()?;
         let mut config = parse(&self.config, &old_config)?;
+        self.check_not_foreign_process(&config, profile)?;
         let section = config_section(&config, profile);
         let by_process = config.get(&section, "credential_process").is_some();
         config.set(&section, &[("region", region)]);
-        let new_config = config.to_text();
+        // Checked before anything is prepared: a text botocore would refuse is never written.
+        let new_config = text_of(&self.config, &config)?;
         let config_write = if new_config == old_config {
             None
         } else {
@@ -132,7 +137,7 @@ impl AwsFiles {
             None
         } else {
             set_credentials(&mut ini, profile, creds);
-            Some(creds_lock.prepare(&ini.to_text())?)
+            Some(creds_lock.prepare(&text_of(&self.credentials, &ini)?)?)
         };
         Ok(PreparedLogin {
             _locks: [creds_lock, config_lock],
@@ -168,7 +173,7 @@ impl AwsFiles {
             return Ok(());
         }
         set_credentials(&mut ini, profile, creds);
-        let new = ini.to_text();
+        let new = text_of(&self.credentials, &ini)?;
         if new == text {
             return Ok(());
         }
@@ -189,16 +194,31 @@ impl AwsFiles {
         }
         ini.remove(profile, &OUR_KEYS);
         ini.remove_section_if_empty(profile);
-        lock.write(&ini.to_text())?;
+        lock.write(&text_of(&self.credentials, &ini)?)?;
         Ok(true)
     }
 
-    /// Whether the profile's section of the config file runs a `credential_process`.
+    /// Whether the profile's section of the config file runs our `credential_process`; another
+    /// command there makes the profile the user's, refused with [`Error::ForeignCredentialProcess`].
     pub fn uses_credential_process(&self, profile: &str) -> Result<bool> {
         let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        self.check_not_foreign_process(&config, profile)?;
         Ok(config
             .get(&config_section(&config, profile), "credential_process")
             .is_some())
+    }
+
+    fn check_not_foreign_process(&self, config: &Ini, profile: &str) -> Result<()> {
+        match config.get(&config_section(config, profile), "credential_process") {
+            Some(command) if !is_our_credential_process(&command) => {
+                Err(Error::ForeignCredentialProcess {
+                    profile: profile.to_owned(),
+                    path: self.config.clone(),
+                    command,
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Points the profile at `command` with `credential_process` (plus its region), and takes
@@ -215,15 +235,18 @@ impl AwsFiles {
         check_not_long_term(&creds, &self.credentials, profile, force)?;
         let config_lock = Locked::acquire(&self.config)?;
         let mut config = parse(&self.config, &config_lock.read()?)?;
+        if !force {
+            self.check_not_foreign_process(&config, profile)?;
+        }
         let section = config_section(&config, profile);
         config.set(
             &section,
             &[("credential_process", command), ("region", region)],
         );
-        let config_write = config_lock.prepare(&config.to_text())?;
+        let config_write = config_lock.prepare(&text_of(&self.config, &config)?)?;
         let creds_write = if creds.remove(profile, &OUR_KEYS) > 0 {
             creds.remove_section_if_empty(profile);
-            Some(lock.prepare(&creds.to_text())?)
+            Some(lock.prepare(&text_of(&self.credentials, &creds)?)?)
         } else {
             None
         };
@@ -303,14 +326,26 @@ fn set_credentials(ini: &mut Ini, profile: &str, creds: &CachedCredentials) {
     );
 }
 
-/// The config file's section for a profile: `[default]` or `[profile NAME]`, reusing an existing
-/// `[profile default]` if that is what the user has.
-fn config_section(config: &Ini, profile: &str) -> String {
-    if profile == "default" && !config.has_section("profile default") {
-        "default".to_owned()
-    } else {
-        format!("profile {profile}")
-    }
+/// The config file's section for a profile: the one botocore reads as that profile (`[default]`,
+/// `[profile NAME]`, `[profile "NAME"]`..., the last if several), or a new `[profile NAME]`.
+pub fn config_section(config: &Ini, profile: &str) -> String {
+    config
+        .profile_section(profile)
+        .unwrap_or_else(|| ini::new_profile_header(profile))
+}
+
+/// Whether a `credential_process` command runs `cognito-auth credential-process` (as
+/// `configure --credential-process` writes it), split the way botocore splits it.
+fn is_our_credential_process(command: &str) -> bool {
+    let Some(args) = ini::shlex_split(command) else {
+        return false;
+    };
+    let program = args.first().map(|a| {
+        let name = a.rsplit(['/', '\\']).next().unwrap_or(a);
+        name.strip_suffix(".exe").unwrap_or(name).to_owned()
+    });
+    program.as_deref() == Some("cognito-auth")
+        && args.get(1).map(String::as_str) == Some("credential-process")
 }
 
 fn check_not_long_term(ini: &Ini, path: &Path, profile: &str, force: bool) -> Result<()> {
@@ -332,6 +367,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Ini> {
         line: e.line,
         reason: e.reason,
     })
+}
+
+/// The text to write, checked to be a file botocore reads.
+fn text_of(path: &Path, ini: &Ini) -> Result<String> {
+    ini.check().map_err(|e| Error::Malformed {
+        path: path.to_owned(),
+        line: e.line,
+        reason: format!(
+            "with our keys added, botocore would refuse this file: {}",
+            e.reason
+        ),
+    })?;
+    Ok(ini.to_text())
 }
 
 /// `~/x` as the AWS CLI reads it.

@@ -68,6 +68,7 @@ pub fn profiles() -> Result<()> {
     let names = awsfiles::parse(&path, &text)
         .map(|ini| {
             ini.section_names()
+                .into_iter()
                 .map(|n| format!("{n}\n"))
                 .collect::<String>()
         })
