@@ -492,7 +492,7 @@ impl BlackHole {
 #[test]
 fn callers_queued_behind_a_failed_refresh_reuse_its_failure_without_a_request() {
     let pool = Pool::new();
-    let mut sb = Sandbox::new();
+    let sb = Sandbox::new();
     sb.configure("dev", &pool, false);
     sb.login("dev", ALICE, ALICE_PASSWORD).success();
     // The session's tokens come from a "Hosted UI" that never answers: refreshing them sends one
@@ -500,8 +500,8 @@ fn callers_queued_behind_a_failed_refresh_reuse_its_failure_without_a_request() 
     let hole = BlackHole::start();
     sb.age_tokens("dev");
     sb.edit_session("dev", |s| s["hosted_ui"] = hole.endpoint.clone().into());
-    // Longer than the refresh's own timeout, so the queued callers outwait the first one.
-    sb.env("COGNITO_AUTH_TIMEOUT", "12");
+    // The default bound (10 s): the first caller's request gives up a little before it, the
+    // queued callers get the lock within their own bound and reuse the failure.
     let spawn = || {
         sb.std_cmd()
             .args(["credential-process", "--profile", "dev"])
