@@ -6,9 +6,6 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 
 use crate::error::Error;
 
-/// The hint for missing or unusable admin credentials.
-const CREDENTIALS_HINT: &str = "set AWS_PROFILE to a profile allowed to administer Cognito and IAM, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
-
 /// The codes AWS services use for "these credentials may not do that" (or are not valid).
 const DENIED: [&str; 6] = [
     "AccessDenied",
@@ -40,34 +37,28 @@ pub(crate) fn describe<E: ProvideErrorMetadata + std::error::Error + 'static>(
 
 /// No credentials at all for the admin calls.
 pub(crate) fn no_credentials() -> Error {
-    Error::Refused {
-        message: "no AWS credentials for the admin calls".into(),
-        hint: CREDENTIALS_HINT.into(),
-    }
+    Error::AdminCredentials { detail: None }
 }
 
 /// The credential chain failed to produce credentials.
 pub(crate) fn credentials_failed(e: impl std::fmt::Display) -> Error {
-    Error::Refused {
-        message: format!("no AWS credentials for the admin calls: {e}"),
-        hint: CREDENTIALS_HINT.into(),
+    Error::AdminCredentials {
+        detail: Some(e.to_string()),
     }
 }
 
-/// An admin call that failed, named by its IAM action.
+/// An admin call that failed, named by its IAM action and sorted by cause: the service's error
+/// code for a refusal, the SDK's error kind for no answer.
 pub(crate) fn refused<E>(action: &'static str, e: SdkError<E, HttpResponse>) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    let hint = if is_denied(&e) {
-        format!("the admin credentials need permission for {action}")
+    let detail = describe(&e);
+    if is_denied(&e) {
+        Error::AdminPermission { action, detail }
     } else if matches!(e, SdkError::DispatchFailure(_) | SdkError::TimeoutError(_)) {
-        "check the network, the region, and any AWS_ENDPOINT_URL* variable".into()
+        Error::AdminUnreachable { action, detail }
     } else {
-        format!("{action} is needed for this step")
-    };
-    Error::Refused {
-        message: format!("{action} failed: {}", describe(&e)),
-        hint,
+        Error::AdminCallFailed { action, detail }
     }
 }

@@ -133,7 +133,12 @@ mod tests {
                 self.fetched += 1;
                 match &self.pages[self.fetched - 1] {
                     Ok(page) => self.current = page.clone().into_iter(),
-                    Err(e) => return Some(Err(Error::Usage((*e).into()))),
+                    Err(e) => {
+                        return Some(Err(Error::AdminCallFailed {
+                            action: "iam:ListRoles",
+                            detail: (*e).into(),
+                        }));
+                    }
                 }
             }
         }
@@ -190,7 +195,7 @@ mod tests {
             Ok("new".to_owned())
         }))
         .unwrap_err();
-        assert_eq!(err.to_string(), "throttled");
+        assert_eq!(err.to_string(), "iam:ListRoles failed: throttled");
         assert!(!created);
     }
 

@@ -19,7 +19,6 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::env_vars;
 use crate::error::{Error, Result};
 
 /// The prefix of every temp file we create.
@@ -173,16 +172,9 @@ fn wait_for_lock(lock: &File, lock_path: &Path, deadline: Instant, wait: Duratio
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(Error::Refused {
-                message: format!(
-                    "another cognito-auth process held {} for more than {} s",
-                    lock_path.display(),
-                    wait.as_secs()
-                ),
-                hint: format!(
-                    "try again; if it keeps happening, look for a cognito-auth process that hangs ({} sets the wait)",
-                    env_vars::COGNITO_AUTH_TIMEOUT
-                ),
+            return Err(Error::LockTimeout {
+                path: lock_path.to_owned(),
+                secs: wait.as_secs(),
             });
         }
         std::thread::sleep(pause.min(deadline - now));
