@@ -595,6 +595,312 @@ mod tests {
         assert!(state.hint().unwrap().contains("logout --profile ci"));
     }
 
+    fn io() -> std::io::Error {
+        std::io::Error::from(std::io::ErrorKind::NotFound)
+    }
+
+    /// One of each variant that names a cause, with the code its cause gets.
+    fn by_cause() -> Vec<(Error, u8)> {
+        let s = |text: &str| text.to_owned();
+        let sts = |code: &str| (s("arn:aws:iam::1:role/R"), 43_200, s(code), s("m"));
+        let (role, duration, code, message) = sts("ValidationError");
+        let too_long = Error::SessionTooLong {
+            role,
+            duration,
+            code,
+            message,
+        };
+        let (role, duration, code, message) = sts("AccessDenied");
+        let not_trusted = Error::RoleNotTrusted {
+            role,
+            duration,
+            code,
+            message,
+        };
+        let (role, duration, code, message) = sts("InvalidIdentityToken");
+        let assume = Error::AssumeRoleRefused {
+            role,
+            duration,
+            code,
+            message,
+        };
+        vec![
+            (Error::Usage(s("--scope needs --browser")), EXIT_USAGE),
+            (Error::ClientCredentialsNotForAws, EXIT_USAGE),
+            (
+                Error::NotAnOption {
+                    answer: s("9"),
+                    what: "roles",
+                },
+                EXIT_USAGE,
+            ),
+            (Error::EmptyAnswer { what: "username" }, EXIT_USAGE),
+            (Error::EmptyStdin { what: "password" }, EXIT_USAGE),
+            (
+                Error::Unquotable {
+                    name: s("AWS_SESSION_TOKEN"),
+                },
+                EXIT_USAGE,
+            ),
+            (Error::SameAwsFile { path: "/a".into() }, EXIT_USAGE),
+            (Error::PolicyValue { name: s("BUCKET") }, EXIT_USAGE),
+            (
+                Error::PolicyPlaceholder {
+                    template: "t.json",
+                    name: s("PREFIX"),
+                },
+                EXIT_USAGE,
+            ),
+            (
+                Error::InvalidPolicy {
+                    file: None,
+                    reason: s("not valid JSON"),
+                },
+                EXIT_USAGE,
+            ),
+            (
+                Error::CannotRun {
+                    program: s("terraform"),
+                    source: io(),
+                },
+                EXIT_USAGE,
+            ),
+            (
+                Error::LockTimeout {
+                    path: "/h/.aws/credentials.lock".into(),
+                    secs: 10,
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::CallbackPortBusy {
+                    host: s("127.0.0.1"),
+                    port: 8976,
+                    detail: s("Address in use"),
+                },
+                EXIT_FAILURE,
+            ),
+            (Error::NoAuthorizationCode, EXIT_FAILURE),
+            (
+                Error::BrowserTimeout {
+                    uri: s("http://localhost:8976/callback"),
+                    secs: 300,
+                    port: 8976,
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::RedirectUriRefused {
+                    redirect_uri: s("http://localhost:1/cb"),
+                    client_id: s("c"),
+                    detail: s("redirect_mismatch"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::HostedUiRefused {
+                    error: s("invalid_scope"),
+                    detail: s("invalid_scope"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::AuthorizationDenied {
+                    error: s("access_denied"),
+                    description: None,
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::CodeExchangeRefused {
+                    error: s("invalid_grant"),
+                    detail: s("invalid_grant"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::ClientCredentialsRefused {
+                    error: s("invalid_client"),
+                    detail: s("invalid_client"),
+                },
+                EXIT_FAILURE,
+            ),
+            (Error::NoIdToken, EXIT_FAILURE),
+            (
+                Error::BrowserSignInNeedsTerminal { profile: s("dev") },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::ClientSecretRequired { profile: s("ci") },
+                EXIT_FAILURE,
+            ),
+            (Error::RoleRequired, EXIT_FAILURE),
+            (
+                Error::BasicFlowDisabled {
+                    pool: s("us-east-1:0"),
+                    message: s("m"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::RoleRefused {
+                    pool: s("us-east-1:0"),
+                    message: s("m"),
+                },
+                EXIT_FAILURE,
+            ),
+            (too_long, EXIT_FAILURE),
+            (not_trusted, EXIT_FAILURE),
+            (assume, EXIT_FAILURE),
+            (
+                Error::RefreshFailedElsewhere {
+                    message: s("AWS STS at http://x did not answer within 10 s"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::MfaProcessFailed {
+                    command: s("ykman oath accounts code"),
+                    status: s("exit status: 1"),
+                },
+                EXIT_FAILURE,
+            ),
+            (Error::AdminCredentials { detail: None }, EXIT_FAILURE),
+            (
+                Error::AdminPermission {
+                    action: "iam:GetRole",
+                    detail: s("AccessDenied: no"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::AdminUnreachable {
+                    action: "iam:GetRole",
+                    detail: s("dispatch failure"),
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::AdminCallFailed {
+                    action: "iam:CreateRole",
+                    detail: s("EntityAlreadyExists: r"),
+                },
+                EXIT_FAILURE,
+            ),
+            (Error::Internal(s("no randomness")), EXIT_USAGE),
+            (
+                Error::Service {
+                    operation: "identity pool exchange",
+                    code: s("SomethingNew"),
+                    message: s("m"),
+                },
+                EXIT_USAGE,
+            ),
+            (Error::io("/x", io()), EXIT_USAGE),
+            (
+                Error::MissingSetting {
+                    name: "client id",
+                    profile: s("dev"),
+                    flag: "--client-id",
+                    env: "COGNITO_CLIENT_ID",
+                },
+                EXIT_FAILURE,
+            ),
+            (
+                Error::LongTermKeys {
+                    profile: s("dev"),
+                    path: "/c".into(),
+                },
+                EXIT_FAILURE,
+            ),
+        ]
+    }
+
+    #[test]
+    fn each_cause_has_its_exit_code_and_one_line() {
+        for (err, code) in by_cause() {
+            assert_eq!(err.exit_code(), code, "{err:?}");
+            let text = err.to_string();
+            assert!(!text.is_empty() && !text.contains('\n'), "{err:?}: {text}");
+            if let Some(hint) = err.hint() {
+                assert!(!hint.is_empty() && !hint.contains('\n'), "{err:?}: {hint}");
+            }
+        }
+    }
+
+    #[test]
+    fn expected_failures_say_what_to_do() {
+        for (err, code) in by_cause() {
+            if code == EXIT_FAILURE {
+                assert!(err.hint().is_some(), "{err:?} has no hint");
+            }
+        }
+    }
+
+    #[test]
+    fn refusals_keep_their_texts() {
+        let pairs = [
+            (
+                Error::LockTimeout {
+                    path: "/h/.aws/credentials.lock".into(),
+                    secs: 3,
+                },
+                "another cognito-auth process held /h/.aws/credentials.lock for more than 3 s",
+                "try again; if it keeps happening, look for a cognito-auth process that hangs (COGNITO_AUTH_TIMEOUT sets the wait)",
+            ),
+            (
+                Error::AuthorizationDenied {
+                    error: "access_denied".into(),
+                    description: Some("User cancelled the sign-in".into()),
+                },
+                "the Hosted UI ended the sign-in with access_denied: User cancelled the sign-in",
+                "the sign-in was cancelled or refused (at Cognito or the identity provider): run `cognito-auth login --browser` to try again",
+            ),
+            (
+                Error::CodeExchangeRefused {
+                    error: "invalid_client".into(),
+                    detail: "invalid_client: bad secret".into(),
+                },
+                "the Hosted UI would not exchange the authorization code: invalid_client: bad secret",
+                "check client_id and the client secret (`cognito-auth configure --client-secret-stdin`), and that the app client allows the authorization code grant",
+            ),
+            (
+                Error::HostedUiRefused {
+                    error: "unauthorized_client".into(),
+                    detail: "unauthorized_client".into(),
+                },
+                "the Hosted UI refused the sign-in request: unauthorized_client",
+                "enable the authorization code grant on the app client (its OAuth 2.0 settings)",
+            ),
+            (
+                Error::InvalidPolicy {
+                    file: Some("/p.json".into()),
+                    reason: "not an IAM policy: it needs `Version` and `Statement`".into(),
+                },
+                "/p.json: not an IAM policy: it needs `Version` and `Statement`; nothing was sent",
+                "",
+            ),
+            (
+                Error::AdminCredentials {
+                    detail: Some("the profile has no keys".into()),
+                },
+                "no AWS credentials for the admin calls: the profile has no keys",
+                "set AWS_PROFILE to a profile allowed to administer Cognito and IAM, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            ),
+            (
+                Error::SameAwsFile {
+                    path: "/h/aws".into(),
+                },
+                "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE both point at /h/aws: the credentials and config files must be two files",
+                "",
+            ),
+        ];
+        for (err, message, hint) in pairs {
+            assert_eq!(err.to_string(), message);
+            assert_eq!(err.hint().unwrap_or_default(), hint, "{message}");
+        }
+    }
+
     #[test]
     fn a_missing_home_and_an_internal_fault_are_exit_2() {
         let home = Error::NoHome {
