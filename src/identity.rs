@@ -304,11 +304,51 @@ mod tests {
             long.hint().unwrap(),
             "ask for less than 12h, or raise the role's limit: aws iam update-role --role-name Premium --max-session-duration 43200"
         );
+        assert!(matches!(long, Error::SessionTooLong { .. }));
         assert!(
             refusal("AccessDenied", "Not authorized")
                 .hint()
                 .unwrap()
                 .contains("trust policy")
         );
+        assert!(matches!(
+            refusal("AccessDenied", "Not authorized"),
+            Error::RoleNotTrusted { .. }
+        ));
+        // The message alone decides nothing: another code naming MaxSessionDuration is not it.
+        assert!(matches!(
+            refusal("InvalidIdentityToken", "MaxSessionDuration"),
+            Error::AssumeRoleRefused { .. }
+        ));
+    }
+
+    #[test]
+    fn identity_pool_refusals_are_named_by_cause() {
+        let token = Secret::new("t".to_owned());
+        let role = RoleChoice {
+            role_arn: Some("arn:aws:iam::1:role/R".into()),
+            ..RoleChoice::default()
+        };
+        let exchange = Exchange {
+            identity_pool_id: "us-east-1:0000",
+            user_pool_id: "us-east-1_P",
+            client_id: "c",
+            id_token: &token,
+            role: &role,
+            session_name: "s",
+        };
+        let err = exchange.explain(
+            Failure::Service {
+                code: "InvalidParameterException".into(),
+                message: "m".into(),
+            },
+            "prov",
+        );
+        assert!(matches!(err, Error::RoleRefused { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "identity pool `us-east-1:0000` refused the role: m"
+        );
+        assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
     }
 }

@@ -62,3 +62,51 @@ where
         Error::AdminCallFailed { action, detail }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_iam::operation::get_role::GetRoleError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn answered(status: u16, code: &str) -> SdkError<GetRoleError, HttpResponse> {
+        let meta = ErrorMetadata::builder().code(code).message("m").build();
+        let raw = HttpResponse::new(status.try_into().unwrap(), SdkBody::empty());
+        SdkError::service_error(GetRoleError::generic(meta), raw)
+    }
+
+    #[test]
+    fn admin_failures_are_sorted_by_code_and_kind_not_text() {
+        let denied = refused("iam:GetRole", answered(403, "AccessDenied"));
+        assert!(
+            matches!(denied, Error::AdminPermission { .. }),
+            "{denied:?}"
+        );
+        assert_eq!(denied.to_string(), "iam:GetRole failed: AccessDenied: m");
+        assert_eq!(
+            denied.hint().unwrap(),
+            "the admin credentials need permission for iam:GetRole"
+        );
+        let unreachable = refused(
+            "iam:GetRole",
+            SdkError::<GetRoleError, HttpResponse>::dispatch_failure(ConnectorError::io(Box::new(
+                std::io::Error::from(std::io::ErrorKind::ConnectionRefused),
+            ))),
+        );
+        assert!(
+            matches!(unreachable, Error::AdminUnreachable { .. }),
+            "{unreachable:?}"
+        );
+        let other = refused("iam:CreateRole", answered(409, "EntityAlreadyExists"));
+        assert!(matches!(other, Error::AdminCallFailed { .. }), "{other:?}");
+        assert_eq!(
+            other.hint().unwrap(),
+            "iam:CreateRole is needed for this step"
+        );
+        for err in [denied, unreachable, other] {
+            assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
+        }
+    }
+}

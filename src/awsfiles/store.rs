@@ -282,9 +282,10 @@ mod tests {
         let other = File::options().write(true).open(&lock_path).unwrap();
         let err = wait_for_lock(&other, &lock_path, Instant::now(), Duration::ZERO).unwrap_err();
         assert!(
-            err.to_string().contains("held") && err.to_string().contains("credentials.lock"),
+            matches!(&err, Error::LockTimeout { path, secs: 0 } if *path == lock_path),
             "{err}"
         );
+        assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
     }
 
     #[test]
