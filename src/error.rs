@@ -280,6 +280,13 @@ pub enum Error {
         service: &'static str,
         message: String,
     },
+    /// A service's success answer without a field it always sends: a failing server (or
+    /// something else at its address), not a code of the service's own.
+    #[error("{operation} failed: the answer has no {what}")]
+    IncompleteAnswer {
+        operation: &'static str,
+        what: String,
+    },
     #[error("{operation} failed: {code}: {message}")]
     Service {
         operation: &'static str,
@@ -462,7 +469,7 @@ impl Error {
                 "check the network and any AWS_ENDPOINT_URL* variable; {} sets the bound in seconds (now {secs})",
                 crate::env_vars::COGNITO_AUTH_TIMEOUT
             ),
-            Error::ServerFailure { .. } => {
+            Error::ServerFailure { .. } | Error::IncompleteAnswer { .. } => {
                 "the service is failing or something else answers at that address: try again in a moment, and check any AWS_ENDPOINT_URL* variable".into()
             }
             Error::StateUnreadable { profile, .. } => format!(
@@ -547,6 +554,7 @@ impl Error {
             | Error::Unreachable { .. }
             | Error::Timeout { .. }
             | Error::ServerFailure { .. }
+            | Error::IncompleteAnswer { .. }
             | Error::StateUnreadable { .. }
             | Error::Throttled { .. }
             | Error::LongTermKeys { .. }
@@ -797,6 +805,13 @@ mod tests {
                 EXIT_USAGE,
             ),
             (Error::io("/x", io()), EXIT_USAGE),
+            (
+                Error::IncompleteAnswer {
+                    operation: "GetId",
+                    what: s("identity id"),
+                },
+                EXIT_FAILURE,
+            ),
             (
                 Error::MissingSetting {
                     name: "client id",

@@ -226,10 +226,9 @@ fn sts_refusal(failure: Failure, role: &str, duration: i32) -> Error {
 }
 
 fn incomplete(operation: &'static str, what: &str) -> Error {
-    Error::Service {
+    Error::IncompleteAnswer {
         operation,
-        code: "IncompleteResponse".into(),
-        message: format!("the answer has no {what}"),
+        what: what.to_owned(),
     }
 }
 

@@ -19,10 +19,9 @@ impl Run<'_> {
         let trust = Template::CognitoTrust.render(&[("IDENTITY_POOL_ID", identity_pool_id)])?;
         let arn = match iam.get_role().role_name(&role_name).send().await {
             Ok(out) => {
-                let role = out.role.ok_or_else(|| Error::Service {
+                let role = out.role.ok_or_else(|| Error::IncompleteAnswer {
                     operation: "iam:GetRole",
-                    code: "IncompleteResponse".into(),
-                    message: format!("the answer has no role for {role_name}"),
+                    what: format!("role for {role_name}"),
                 })?;
                 let current = role
                     .assume_role_policy_document()
