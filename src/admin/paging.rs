@@ -145,10 +145,7 @@ mod tests {
     }
 
     fn run<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
+        crate::sdk::block_on(f)
     }
 
     fn named(want: &'static str) -> impl FnMut(&'static str) -> Option<String> {
