@@ -125,10 +125,7 @@ impl Exchange<'_> {
     ) -> Result<AwsCredentials> {
         let provider = provider_name(self.user_pool_id);
         let region = identity_pool_region(self.identity_pool_id);
-        let role = self.role.role_arn.as_deref().ok_or_else(|| Error::Refused {
-            message: "the basic flow (a --duration) needs a role, and none was given".into(),
-            hint: "pass --role-arn ARN or save one with `cognito-auth configure --role-arn`; `cognito-auth roles` lists the roles your token offers".into(),
-        })?;
+        let role = self.role.role_arn.as_deref().ok_or(Error::RoleRequired)?;
         let token = client
             .get_open_id_token()
             .identity_id(identity_id)
@@ -136,10 +133,12 @@ impl Exchange<'_> {
             .send()
             .await
             .map_err(|e| match sdk::classify(e, Service::IdentityPools, region) {
-                Failure::Service { code, message } if code == "InvalidParameterException" => Error::Refused {
-                    message: format!("identity pool `{}` refused the basic flow: {message}", self.identity_pool_id),
-                    hint: "turn on the basic (classic) flow of the identity pool (AllowClassicFlow), or sign in without --duration for one-hour credentials".into(),
-                },
+                Failure::Service { code, message } if code == "InvalidParameterException" => {
+                    Error::BasicFlowDisabled {
+                        pool: self.identity_pool_id.to_owned(),
+                        message,
+                    }
+                }
                 other => self.explain(other, &provider),
             })?
             .token
@@ -173,10 +172,9 @@ impl Exchange<'_> {
         let pool = self.identity_pool_id.to_owned();
         match code.as_str() {
             "ResourceNotFoundException" => Error::IdentityPoolNotFound { pool, message },
-            "InvalidParameterException" if self.role.role_arn.is_some() => Error::Refused {
-                message: format!("identity pool `{pool}` refused the role: {message}"),
-                hint: "choose one of the roles your token offers (`cognito-auth roles`)".into(),
-            },
+            "InvalidParameterException" if self.role.role_arn.is_some() => {
+                Error::RoleRefused { pool, message }
+            }
             "NotAuthorizedException" | "InvalidIdentityPoolConfigurationException" => {
                 Error::IdentityPoolRejected {
                     pool,
@@ -200,28 +198,37 @@ fn sts_refusal(failure: Failure, role: &str, duration: i32) -> Error {
         Failure::Other(err) => return err,
         Failure::Service { code, message } => (code, message),
     };
-    let hint = if message.contains("MaxSessionDuration") {
-        format!(
-            "ask for less than {}h, or raise the role's limit: aws iam update-role --role-name {} --max-session-duration 43200",
-            duration / 3600,
-            role.rsplit('/').next().unwrap_or(role)
-        )
+    let role = role.to_owned();
+    // STS has no code of its own for a duration past the role's MaxSessionDuration: it is a
+    // ValidationError like any bad parameter, told apart only by its message.
+    if code == "ValidationError" && message.contains("MaxSessionDuration") {
+        Error::SessionTooLong {
+            role,
+            duration,
+            code,
+            message,
+        }
     } else if code == "AccessDenied" || code == "AccessDeniedException" {
-        "the role's trust policy must allow sts:AssumeRoleWithWebIdentity for cognito-identity.amazonaws.com with this identity pool as `aud` and `amr` authenticated".into()
+        Error::RoleNotTrusted {
+            role,
+            duration,
+            code,
+            message,
+        }
     } else {
-        "check the role ARN and the identity pool's basic flow setting".into()
-    };
-    Error::Refused {
-        message: format!("STS refused role {role} for {duration} s: {code}: {message}"),
-        hint,
+        Error::AssumeRoleRefused {
+            role,
+            duration,
+            code,
+            message,
+        }
     }
 }
 
 fn incomplete(operation: &'static str, what: &str) -> Error {
-    Error::Service {
+    Error::IncompleteAnswer {
         operation,
-        code: "IncompleteResponse".into(),
-        message: format!("the answer has no {what}"),
+        what: what.to_owned(),
     }
 }
 
@@ -296,11 +303,51 @@ mod tests {
             long.hint().unwrap(),
             "ask for less than 12h, or raise the role's limit: aws iam update-role --role-name Premium --max-session-duration 43200"
         );
+        assert!(matches!(long, Error::SessionTooLong { .. }));
         assert!(
             refusal("AccessDenied", "Not authorized")
                 .hint()
                 .unwrap()
                 .contains("trust policy")
         );
+        assert!(matches!(
+            refusal("AccessDenied", "Not authorized"),
+            Error::RoleNotTrusted { .. }
+        ));
+        // The message alone decides nothing: another code naming MaxSessionDuration is not it.
+        assert!(matches!(
+            refusal("InvalidIdentityToken", "MaxSessionDuration"),
+            Error::AssumeRoleRefused { .. }
+        ));
+    }
+
+    #[test]
+    fn identity_pool_refusals_are_named_by_cause() {
+        let token = Secret::new("t".to_owned());
+        let role = RoleChoice {
+            role_arn: Some("arn:aws:iam::1:role/R".into()),
+            ..RoleChoice::default()
+        };
+        let exchange = Exchange {
+            identity_pool_id: "us-east-1:0000",
+            user_pool_id: "us-east-1_P",
+            client_id: "c",
+            id_token: &token,
+            role: &role,
+            session_name: "s",
+        };
+        let err = exchange.explain(
+            Failure::Service {
+                code: "InvalidParameterException".into(),
+                message: "m".into(),
+            },
+            "prov",
+        );
+        assert!(matches!(err, Error::RoleRefused { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "identity pool `us-east-1:0000` refused the role: m"
+        );
+        assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
     }
 }

@@ -252,9 +252,9 @@ fn powershell_quote(v: &str) -> String {
 /// `"`, `%`, `!` and line breaks, so a value with one of those is refused rather than mangled.
 fn cmd_value(name: &str, v: &str) -> Result<String> {
     if v.contains(['"', '%', '!', '\r', '\n']) {
-        return Err(Error::Usage(format!(
-            "{name} holds a character cmd.exe cannot quote; use --format powershell or json"
-        )));
+        return Err(Error::Unquotable {
+            name: name.to_owned(),
+        });
     }
     Ok(v.to_owned())
 }

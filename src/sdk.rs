@@ -306,13 +306,21 @@ impl Service {
     }
 }
 
-/// Runs a future on a fresh single-threaded runtime (each command makes a few calls in a row).
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
+thread_local! {
+    /// The command's one async runtime, built on first use and kept for the thread's life: an
+    /// SDK client and its connection pool, made during one [`block_on`], find the runtime they
+    /// were made on (and the connections it keeps open) in the next. Single-threaded: a command
+    /// makes a few calls in a row.
+    static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .expect("a current-thread runtime starts")
-        .block_on(future)
+        .expect("a current-thread runtime starts");
+}
+
+/// Runs a future to completion on the command's runtime (one per thread, see [`RUNTIME`]).
+/// Not to be called from inside a future it runs: tokio refuses a nested `block_on`.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    RUNTIME.with(|runtime| runtime.block_on(future))
 }
 
 /// What an SDK call's failure was, once transport problems are told apart from answers.
@@ -548,6 +556,46 @@ mod tests {
         );
         assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
         assert_eq!(DEADLINE.get(), None, "the deadline is cleared afterwards");
+    }
+
+    #[test]
+    fn every_block_on_of_a_thread_runs_on_one_runtime() {
+        // A task spawned during one call is still alive in the next: with a runtime per call it
+        // would be dropped with its runtime, and its reply channel closed.
+        let (ask, asked) = tokio::sync::oneshot::channel::<u32>();
+        let (reply, replied) = tokio::sync::oneshot::channel::<u32>();
+        block_on(async {
+            tokio::spawn(async move {
+                let n = asked.await.expect("the second call asks");
+                reply.send(n + 1).expect("the second call listens");
+            });
+        });
+        let answer = block_on(async {
+            ask.send(41).expect("the spawned task is alive");
+            replied.await
+        });
+        assert_eq!(answer, Ok(42));
+    }
+
+    #[test]
+    fn a_bounded_run_shares_the_runtime_of_plain_calls() {
+        let (ask, asked) = tokio::sync::oneshot::channel::<u32>();
+        let (reply, replied) = tokio::sync::oneshot::channel::<u32>();
+        block_on(async {
+            tokio::spawn(async move {
+                if let Ok(n) = asked.await {
+                    let _ = reply.send(n * 2);
+                }
+            });
+        });
+        let answer = bounded_for(Duration::from_secs(5), async move {
+            ask.send(21)
+                .map_err(|_| Error::Internal("the spawned task is gone".into()))?;
+            replied
+                .await
+                .map_err(|_| Error::Internal("the spawned task never answered".into()))
+        });
+        assert_eq!(answer.ok(), Some(42));
     }
 
     #[test]

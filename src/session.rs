@@ -206,12 +206,8 @@ fn reused(profile: &str, failure: &RefreshFailure) -> Error {
             reason: failure.message.clone(),
         };
     }
-    Error::Refused {
-        message: format!(
-            "{} (a refresh by another cognito-auth process failed just now; not retried)",
-            failure.message
-        ),
-        hint: "run the command again to retry".into(),
+    Error::RefreshFailedElsewhere {
+        message: failure.message.clone(),
     }
 }
 
@@ -352,7 +348,11 @@ mod tests {
     }
 
     fn failed() -> Error {
-        Error::Usage("the endpoint did not answer".into())
+        Error::Timeout {
+            service: "Cognito user pools",
+            endpoint: "http://192.0.2.1".into(),
+            secs: 10,
+        }
     }
 
     #[test]
@@ -367,7 +367,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(kept.credentials.access_key_id, "ASIA");
-        assert!(warning.unwrap().contains("the endpoint did not answer"));
+        assert!(warning.unwrap().contains("did not answer within 10 s"));
         for (left, min_ttl, want) in [
             (120, 0, Want::Credentials),   // two minutes is not more than two minutes
             (600, 600, Want::Credentials), // COGNITO_AUTH_MIN_TTL asks for more

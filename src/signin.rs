@@ -341,11 +341,7 @@ impl BrowserSignIn {
         let ui = HostedUi::for_app(&self.base, &self.app);
         let response =
             sdk::block_on(ui.exchange_code(code, &self.pkce.verifier, &self.redirect_uri))?;
-        let id_token = response.id_token.ok_or_else(|| Error::Refused {
-            message: "the Hosted UI issued no ID token, which the identity pool needs".into(),
-            hint: "allow the `openid` scope on the app client (and do not leave it out of --scope)"
-                .into(),
-        })?;
+        let id_token = response.id_token.ok_or(Error::NoIdToken)?;
         let tokens = Tokens {
             id_token,
             access_token: response.access_token,
@@ -358,17 +354,9 @@ impl BrowserSignIn {
 
 /// The error for a callback that ended the sign-in with an OAuth error.
 pub fn denied(error: &str, description: Option<&str>) -> Error {
-    Error::Refused {
-        message: format!(
-            "the Hosted UI ended the sign-in with {error}{}",
-            description.map(|d| format!(": {d}")).unwrap_or_default()
-        ),
-        hint: match error {
-            "access_denied" => "the sign-in was cancelled or refused (at Cognito or the identity provider): run `cognito-auth login --browser` to try again",
-            "invalid_scope" => "ask only for scopes the app client allows (--scope), or none to get all of them",
-            _ => "check the app client's Hosted UI settings and the identity provider, then try again",
-        }
-        .into(),
+    Error::AuthorizationDenied {
+        error: error.to_owned(),
+        description: description.map(str::to_owned),
     }
 }
 

@@ -84,7 +84,7 @@ pub fn read_stdin_line(what: &'static str) -> Result<Secret<String>> {
         .map_err(|e| Error::io("stdin", e))?;
     let value = line.trim_end_matches(['\n', '\r']).to_owned();
     if value.is_empty() {
-        return Err(Error::Usage(format!("no {what} on stdin")));
+        return Err(Error::EmptyStdin { what });
     }
     Ok(Secret::new(value))
 }

@@ -133,17 +133,19 @@ mod tests {
                 self.fetched += 1;
                 match &self.pages[self.fetched - 1] {
                     Ok(page) => self.current = page.clone().into_iter(),
-                    Err(e) => return Some(Err(Error::Usage((*e).into()))),
+                    Err(e) => {
+                        return Some(Err(Error::AdminCallFailed {
+                            action: "iam:ListRoles",
+                            detail: (*e).into(),
+                        }));
+                    }
                 }
             }
         }
     }
 
     fn run<F: Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap()
-            .block_on(f)
+        crate::sdk::block_on(f)
     }
 
     fn named(want: &'static str) -> impl FnMut(&'static str) -> Option<String> {
@@ -190,7 +192,7 @@ mod tests {
             Ok("new".to_owned())
         }))
         .unwrap_err();
-        assert_eq!(err.to_string(), "throttled");
+        assert_eq!(err.to_string(), "iam:ListRoles failed: throttled");
         assert!(!created);
     }
 

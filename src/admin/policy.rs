@@ -49,18 +49,18 @@ impl Template {
         let mut text = self.text().to_owned();
         for (name, value) in values {
             if value.contains(['"', '\\']) || value.chars().any(char::is_control) {
-                return Err(Error::Usage(format!(
-                    "{name} may not contain quotes, backslashes or control characters"
-                )));
+                return Err(Error::PolicyValue {
+                    name: (*name).to_owned(),
+                });
             }
             text = text.replace(&format!("{{{{{name}}}}}"), value);
         }
         if let Some(at) = text.find("{{") {
             let name: String = text[at + 2..].chars().take_while(|c| *c != '}').collect();
-            return Err(Error::Usage(format!(
-                "{} needs a value for {{{{{name}}}}}",
-                self.file()
-            )));
+            return Err(Error::PolicyPlaceholder {
+                template: self.file(),
+                name,
+            });
         }
         validate(&text)?;
         Ok(text)
@@ -69,17 +69,19 @@ impl Template {
 
 /// Checks that `text` is a JSON policy document: an object with `Version` and a `Statement`.
 pub fn validate(text: &str) -> Result<serde_json::Value> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Error::Usage(format!(
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| Error::InvalidPolicy {
+        file: None,
+        reason: format!(
             "not valid JSON (line {}, column {}): {e}",
             e.line(),
             e.column()
-        ))
+        ),
     })?;
     if doc.get("Version").is_none() || doc.get("Statement").is_none() {
-        return Err(Error::Usage(
-            "not an IAM policy: it needs `Version` and `Statement`".into(),
-        ));
+        return Err(Error::InvalidPolicy {
+            file: None,
+            reason: "not an IAM policy: it needs `Version` and `Statement`".into(),
+        });
     }
     Ok(doc)
 }

@@ -46,7 +46,10 @@ impl AwsFiles {
         let aws_dir = || -> Result<PathBuf> {
             dirs::home_dir()
                 .map(|home| home.join(".aws"))
-                .ok_or_else(|| Error::Usage("cannot find the home folder; set HOME".into()))
+                .ok_or(Error::NoHome {
+                    what: "home",
+                    variable: "AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE",
+                })
         };
         let credentials = match env_vars::get(env_vars::AWS_SHARED_CREDENTIALS_FILE) {
             Some(path) => expand_tilde(&path),
@@ -63,12 +66,7 @@ impl AwsFiles {
                     .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
         };
         if same(&credentials, &config) {
-            return Err(Error::Usage(format!(
-                "{} and {} both point at {}: the credentials and config files must be two files",
-                env_vars::AWS_SHARED_CREDENTIALS_FILE,
-                env_vars::AWS_CONFIG_FILE,
-                config.display()
-            )));
+            return Err(Error::SameAwsFile { path: config });
         }
         Ok(Self {
             credentials,

@@ -19,7 +19,6 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::env_vars;
 use crate::error::{Error, Result};
 
 /// The prefix of every temp file we create.
@@ -173,16 +172,9 @@ fn wait_for_lock(lock: &File, lock_path: &Path, deadline: Instant, wait: Duratio
         }
         let now = Instant::now();
         if now >= deadline {
-            return Err(Error::Refused {
-                message: format!(
-                    "another cognito-auth process held {} for more than {} s",
-                    lock_path.display(),
-                    wait.as_secs()
-                ),
-                hint: format!(
-                    "try again; if it keeps happening, look for a cognito-auth process that hangs ({} sets the wait)",
-                    env_vars::COGNITO_AUTH_TIMEOUT
-                ),
+            return Err(Error::LockTimeout {
+                path: lock_path.to_owned(),
+                secs: wait.as_secs(),
             });
         }
         std::thread::sleep(pause.min(deadline - now));
@@ -290,9 +282,10 @@ mod tests {
         let other = File::options().write(true).open(&lock_path).unwrap();
         let err = wait_for_lock(&other, &lock_path, Instant::now(), Duration::ZERO).unwrap_err();
         assert!(
-            err.to_string().contains("held") && err.to_string().contains("credentials.lock"),
+            matches!(&err, Error::LockTimeout { path, secs: 0 } if *path == lock_path),
             "{err}"
         );
+        assert_eq!(err.exit_code(), crate::error::EXIT_FAILURE);
     }
 
     #[test]

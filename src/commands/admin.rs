@@ -58,9 +58,10 @@ pub fn run(command: AdminCommand) -> Result<ExitCode> {
         }) => {
             let text = std::fs::read_to_string(&file).map_err(|e| Error::io(&file, e))?;
             policy::validate(&text).map_err(|e| match e {
-                Error::Usage(m) => {
-                    Error::Usage(format!("{}: {m}; nothing was sent", file.display()))
-                }
+                Error::InvalidPolicy { file: None, reason } => Error::InvalidPolicy {
+                    file: Some(file.clone()),
+                    reason,
+                },
                 other => other,
             })?;
             let region = admin_region(region);

@@ -26,10 +26,7 @@ use super::prompt::TerminalPrompt;
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
 pub fn run(args: LoginArgs) -> Result<()> {
     if args.client_credentials {
-        return Err(Error::Refused {
-            message: "client-credentials tokens carry no user identity, so an identity pool cannot exchange them for AWS credentials".into(),
-            hint: "`cognito-auth token --client-credentials` prints the access token for an API; for AWS credentials a user signs in (`login`, or `login --browser`)".into(),
-        });
+        return Err(Error::ClientCredentialsNotForAws);
     }
     if !(args.browser || args.no_browser)
         && (args.identity_provider.is_some() || !args.scopes.is_empty())
@@ -69,14 +66,7 @@ pub fn run(args: LoginArgs) -> Result<()> {
         last_was_browser && !browser && !password_given && args.username.is_none();
     if again_by_browser && !terminal::interactive() {
         // Nobody could finish a browser sign-in, and a script must not wait minutes for one.
-        return Err(Error::Refused {
-            message: format!(
-                "profile `{profile}` last signed in through the Hosted UI, and there is no terminal to start a browser sign-in from"
-            ),
-            hint: format!(
-                "run `cognito-auth login --browser --profile {profile}` at a terminal (--no-browser prints the URL for a browser elsewhere)"
-            ),
-        });
+        return Err(Error::BrowserSignInNeedsTerminal { profile });
     }
     if browser || again_by_browser {
         let options = BrowserOptions {
@@ -98,8 +88,9 @@ pub fn run(args: LoginArgs) -> Result<()> {
         .or_else(|| session::cached_username(&profile));
     let username = match known {
         Some(u) => u,
-        None if terminal::interactive() => terminal::ask("Username", None)?
-            .ok_or_else(|| Error::Usage("no username given".into()))?,
+        None if terminal::interactive() => {
+            terminal::ask("Username", None)?.ok_or(Error::EmptyAnswer { what: "username" })?
+        }
         None => {
             return Err(Error::NeedsInput {
                 what: "a username",

@@ -54,9 +54,10 @@ impl signin::Prompt for TerminalPrompt {
             .parse::<usize>()
             .ok()
             .and_then(|i| roles.get(i.wrapping_sub(1)));
-        pick.cloned()
-            .map(Some)
-            .ok_or_else(|| Error::Usage(format!("`{answer}` is not one of the roles")))
+        pick.cloned().map(Some).ok_or(Error::NotAnOption {
+            answer,
+            what: "roles",
+        })
     }
 }
 
@@ -136,9 +137,10 @@ impl Prompt for TerminalPrompt {
             if options.contains(&answer) {
                 return Ok(answer);
             }
-            return Err(Error::Usage(format!(
-                "`{answer}` is not one of the offered second factors"
-            )));
+            return Err(Error::NotAnOption {
+                answer,
+                what: "offered second factors",
+            });
         }
         // Unattended: an authenticator app code can come from mfa_process; prefer it.
         Ok(options
@@ -188,10 +190,10 @@ fn run_mfa_process(command: &str) -> Result<Secret<String>> {
         .map_err(|e| Error::io("mfa_process", e))?;
     let code = String::from_utf8_lossy(&out.stdout).trim().to_owned();
     if !out.status.success() || code.is_empty() {
-        return Err(Error::Usage(format!(
-            "mfa_process `{command}` gave no code ({})",
-            out.status
-        )));
+        return Err(Error::MfaProcessFailed {
+            command: command.to_owned(),
+            status: out.status.to_string(),
+        });
     }
     Ok(Secret::new(code))
 }

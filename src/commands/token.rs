@@ -61,15 +61,8 @@ fn client_credentials(args: &TokenArgs) -> Result<()> {
         .client_secret
         .as_ref()
         .map(|s| s.value.clone())
-        .ok_or_else(|| Error::Refused {
-            message: format!(
-                "the client-credentials grant needs the app client's secret, and profile `{}` has none",
-                settings.profile.value
-            ),
-            hint: format!(
-                "save it with `cognito-auth configure --profile {} --client-secret-stdin` (or set COGNITO_CLIENT_SECRET)",
-                settings.profile.value
-            ),
+        .ok_or_else(|| Error::ClientSecretRequired {
+            profile: settings.profile.value.clone(),
         })?;
     let mut scopes = crate::hosted_ui::scope_list(&args.scopes);
     scopes.sort();

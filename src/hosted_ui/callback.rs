@@ -109,12 +109,10 @@ impl Loopback {
         // held by another program fails on the first and is reported.
         match first_error {
             Some(e) if listeners.is_empty() || e.kind() == std::io::ErrorKind::AddrInUse => {
-                Err(Error::Refused {
-                    message: format!(
-                        "cannot listen for the sign-in callback on {}:{}: {e}",
-                        self.host, self.port
-                    ),
-                    hint: "another program (or another login) holds the port: stop it, or register another loopback redirect URI on the app client and set redirect_uri to it".into(),
+                Err(Error::CallbackPortBusy {
+                    host: self.host.to_string(),
+                    port: self.port,
+                    detail: e.to_string(),
                 })
             }
             _ => Ok(listeners),
@@ -256,11 +254,7 @@ pub async fn wait(
                     )
                     .await;
                 }
-                return Err(Error::Refused {
-                    message: "the Hosted UI sent the browser back without an authorization code"
-                        .into(),
-                    hint: "run `cognito-auth login --browser` again".into(),
-                });
+                return Err(Error::NoAuthorizationCode);
             }
             Verdict::Code(code) => {
                 // The browser (if it is ours) hears the outcome once the sign-in is done.
@@ -338,16 +332,10 @@ enum Event {
 }
 
 fn timed_out(target: &Loopback, timeout: Duration) -> Error {
-    Error::Refused {
-        message: format!(
-            "no sign-in came back to {} within {} s",
-            target.uri,
-            timeout.as_secs()
-        ),
-        hint: format!(
-            "run `cognito-auth login --browser` again and finish signing in sooner (or raise --browser-timeout); for a browser on another machine use --no-browser and paste the address it ends up on, or forward port {} to this one",
-            target.port
-        ),
+    Error::BrowserTimeout {
+        uri: target.uri.to_string(),
+        secs: timeout.as_secs(),
+        port: target.port,
     }
 }
 

@@ -173,26 +173,24 @@ impl<'a> HostedUi<'a> {
         ) else {
             return Ok(());
         };
-        let described = describe(&error);
+        let detail = describe(&error);
+        // Cognito says `redirect_mismatch`; other servers (cognito-local) say `invalid_request`
+        // and name the parameter only in the description, which has no code of its own.
         let redirect_problem = error.error == "redirect_mismatch"
             || error
                 .error_description
                 .as_deref()
                 .is_some_and(|d| d.contains("redirect_uri"));
         Err(if redirect_problem {
-            Error::Refused {
-                message: format!(
-                    "the Hosted UI refused the redirect URI {redirect_uri} for app client {} ({described})",
-                    self.client_id
-                ),
-                hint: format!(
-                    "Cognito matches callback URLs exactly, port and path included: add {redirect_uri} to the app client's allowed callback URLs, or set redirect_uri to one that is (`cognito-auth configure --redirect-uri URL`)"
-                ),
+            Error::RedirectUriRefused {
+                redirect_uri: redirect_uri.to_owned(),
+                client_id: self.client_id.to_owned(),
+                detail,
             }
         } else {
-            Error::Refused {
-                message: format!("the Hosted UI refused the sign-in request: {described}"),
-                hint: authorize_hint(&error.error).into(),
+            Error::HostedUiRefused {
+                error: error.error,
+                detail,
             }
         })
     }
@@ -212,16 +210,9 @@ impl<'a> HostedUi<'a> {
         ])
         .await
         .map_err(|e| match e {
-            Grant::Refused(error) => Error::Refused {
-                message: format!(
-                    "the Hosted UI would not exchange the authorization code: {}",
-                    describe(&error)
-                ),
-                hint: match error.error.as_str() {
-                    "invalid_client" | "unauthorized_client" => "check client_id and the client secret (`cognito-auth configure --client-secret-stdin`), and that the app client allows the authorization code grant",
-                    _ => "codes are single-use and last a few minutes: run `cognito-auth login --browser` again",
-                }
-                .into(),
+            Grant::Refused(error) => Error::CodeExchangeRefused {
+                detail: describe(&error),
+                error: error.error,
             },
             Grant::Other(e) => e,
         })
@@ -248,17 +239,9 @@ impl<'a> HostedUi<'a> {
             params.push(("scope", &scope));
         }
         self.token_request(&params).await.map_err(|e| match e {
-            Grant::Refused(error) => Error::Refused {
-                message: format!(
-                    "the token endpoint refused the client-credentials grant: {}",
-                    describe(&error)
-                ),
-                hint: match error.error.as_str() {
-                    "invalid_client" => "check client_id and the client secret (`cognito-auth configure --client-secret-stdin`)",
-                    "invalid_scope" => "ask only for custom scopes of a resource server that the app client allows",
-                    _ => "the app client needs a secret and the client_credentials OAuth flow enabled, with at least one custom scope",
-                }
-                .into(),
+            Grant::Refused(error) => Error::ClientCredentialsRefused {
+                detail: describe(&error),
+                error: error.error,
             },
             Grant::Other(e) => e,
         })
@@ -407,21 +390,6 @@ fn describe(error: &OAuthError) -> String {
     match &error.error_description {
         Some(d) if !d.is_empty() => format!("{}: {d}", error.error),
         _ => error.error.clone(),
-    }
-}
-
-fn authorize_hint(error: &str) -> &'static str {
-    match error {
-        "invalid_scope" => {
-            "ask only for scopes the app client allows (--scope), or none to get all of them"
-        }
-        "unauthorized_client" => {
-            "enable the authorization code grant on the app client (its OAuth 2.0 settings)"
-        }
-        "invalid_client" | "client_not_found" => {
-            "check client_id, and that hosted_ui_domain belongs to the same user pool"
-        }
-        _ => "check the app client's Hosted UI settings (`cognito-auth status` shows ours)",
     }
 }
 

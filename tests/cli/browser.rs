@@ -518,7 +518,7 @@ fn client_credentials_give_no_aws_credentials_and_need_a_secret() {
     sb.cmd()
         .args(["login", "--client-credentials", "--profile", "reporting"])
         .assert()
-        .code(1)
+        .code(2) // a flag login cannot use: a usage error
         .stderr(predicate::str::contains(
             "error: client-credentials tokens carry no user identity",
         ));

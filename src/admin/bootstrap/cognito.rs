@@ -263,15 +263,15 @@ impl Run<'_> {
                     .value(tier.group())
                     .role_arn(arn)
                     .build()
-                    .map_err(|e| Error::Usage(e.to_string()))?,
+                    .map_err(|e| Error::Internal(e.to_string()))?,
             );
         }
         let mapping = RoleMapping::builder()
             .r#type(RoleMappingType::Rules)
             .ambiguous_role_resolution(AmbiguousRoleResolutionType::AuthenticatedRole)
-            .rules_configuration(rules.build().map_err(|e| Error::Usage(e.to_string()))?)
+            .rules_configuration(rules.build().map_err(|e| Error::Internal(e.to_string()))?)
             .build()
-            .map_err(|e| Error::Usage(e.to_string()))?;
+            .map_err(|e| Error::Internal(e.to_string()))?;
         let default_role = role_arns.last().cloned().unwrap_or_default();
         let name = "cognito:groups rules";
         let last_tier = plan
@@ -379,7 +379,7 @@ impl Run<'_> {
 /// default one, which also wants a symbol: a pool that bootstrap finds may have either.
 fn random_password() -> Result<String> {
     let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).map_err(|e| Error::Usage(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| Error::Internal(format!("no randomness: {e}")))?;
     let body: String = bytes.iter().map(|b| (b'a' + b % 26) as char).collect();
     Ok(format!("Test{body}{}!", u32::from(bytes[0]) % 90 + 10))
 }

@@ -19,9 +19,10 @@ impl Run<'_> {
         let trust = Template::CognitoTrust.render(&[("IDENTITY_POOL_ID", identity_pool_id)])?;
         let arn = match iam.get_role().role_name(&role_name).send().await {
             Ok(out) => {
-                let role = out
-                    .role
-                    .ok_or_else(|| Error::Usage(format!("IAM returned no role for {role_name}")))?;
+                let role = out.role.ok_or_else(|| Error::IncompleteAnswer {
+                    operation: "iam:GetRole",
+                    what: format!("role for {role_name}"),
+                })?;
                 let current = role
                     .assume_role_policy_document()
                     .map(percent::decode)
