@@ -7,8 +7,11 @@
 //! the [`Prompt`] trait.
 
 pub mod jwt;
+mod refresh;
 pub mod secret_hash;
 pub mod srp;
+
+pub use refresh::refresh;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
@@ -36,7 +39,7 @@ impl AppClient {
     }
 
     /// SECRET_HASH for `username`, when the client has a secret.
-    fn secret_hash(&self, username: &str) -> Option<String> {
+    pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret
             .as_ref()
             .map(|s| secret_hash::secret_hash(s.expose(), username, &self.client_id))
@@ -401,40 +404,6 @@ async fn initiate_srp(
     Ok((step, srp))
 }
 
-/// Exchanges a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH).
-///
-/// `username` must be the name the user signed in with (`cognito:username`): Cognito checks
-/// SECRET_HASH against it, not against the sub. A rotated refresh token comes back in
-/// [`Tokens::refresh_token`]; a rejected one is [`Error::RefreshRejected`].
-pub async fn refresh(
-    client: &Client,
-    app: &AppClient,
-    username: &str,
-    refresh_token: &Secret<String>,
-) -> Result<Tokens> {
-    let mut request = client
-        .initiate_auth()
-        .auth_flow(AuthFlowType::RefreshTokenAuth)
-        .client_id(&app.client_id)
-        .auth_parameters("REFRESH_TOKEN", refresh_token.expose());
-    if let Some(hash) = app.secret_hash(username) {
-        request = request.auth_parameters("SECRET_HASH", hash);
-    }
-    let out = request
-        .send()
-        .await
-        .map_err(|e| match pool_error(e, app, username) {
-            Error::NotAuthorized { message, .. } => Error::RefreshRejected(message),
-            other => other,
-        })?;
-    let result = out.authentication_result.ok_or_else(|| Error::Service {
-        operation: "InitiateAuth",
-        code: "IncompleteResponse".into(),
-        message: "the refresh answer has no tokens".into(),
-    })?;
-    tokens(result)
-}
-
 /// Revokes a refresh token (and the tokens issued from it), with the client secret if any.
 pub async fn revoke(
     client: &Client,
@@ -488,7 +457,7 @@ fn service_error(operation: &'static str, failure: Failure) -> Error {
     }
 }
 
-fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
+pub(crate) fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
     let missing = |what: &str| Error::Service {
         operation: "InitiateAuth",
         code: "IncompleteResponse".into(),
@@ -503,7 +472,7 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 
 /// Turns a user pool's error answer into a sentence about this user and client.
 /// A user pool call's failure, explained for this user and client.
-fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
+pub(crate) fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

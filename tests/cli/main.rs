@@ -16,6 +16,7 @@ mod mfa;
 mod network;
 mod regressions;
 mod roles;
+mod rotation;
 mod session;
 mod settings;
 mod srp;

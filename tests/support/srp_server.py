@@ -30,6 +30,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rotation  # noqa: E402  (refresh tokens: GetTokensFromRefreshToken, rotation, grace period)
+
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
     "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
@@ -111,14 +114,18 @@ def serve(pool_id, client_id, client_secret, user, password):
     v = verifier(pool_id, user, password, salt)
     del password  # only the verifier is kept from here on
     sessions = {}
+    # Refresh tokens and rotation (tests/support/rotation.py): SRP_TEST_ROTATION is the app
+    # client's RetryGracePeriodSeconds; unset, the client does not rotate.
+    grace = os.environ.get("SRP_TEST_ROTATION")
+    refresh_tokens = rotation.RefreshTokens(client_id, client_secret, None if grace is None else int(grace))
 
     def error(code, message):
         return 400, {"__type": code, "message": message}
 
-    def check_hash(params):
+    def check_hash(params, username=None):
         if client_secret is None:
             return None
-        msg = (params.get("USERNAME", "") + client_id).encode()
+        msg = ((username or params.get("USERNAME", "")) + client_id).encode()
         want = base64.b64encode(hmac.new(client_secret.encode(), msg, hashlib.sha256).digest()).decode()
         if params.get("SECRET_HASH") != want:
             return error("NotAuthorizedException", f"Unable to verify secret hash for client {client_id}")
@@ -138,7 +145,7 @@ def serve(pool_id, client_id, client_secret, user, password):
         return {"AuthenticationResult": {
             "IdToken": jwt(id_claims),
             "AccessToken": jwt({**common, "token_use": "access", "username": user, "client_id": client_id}),
-            "RefreshToken": secrets.token_urlsafe(32), "ExpiresIn": 3600, "TokenType": "Bearer"}}
+            "RefreshToken": refresh_tokens.issue(), "ExpiresIn": 3600, "TokenType": "Bearer"}}
 
     pending = {}
 
@@ -166,6 +173,12 @@ def serve(pool_id, client_id, client_secret, user, password):
                 f.write(json.dumps(dict(body, Target=target)) + "\n")
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
+        # Refresh (tests/support/rotation.py).
+        if target == "GetTokensFromRefreshToken":
+            return refresh_tokens.get_tokens(body, tokens)
+        if target == "InitiateAuth" and body.get("AuthFlow") == "REFRESH_TOKEN_AUTH":
+            return refresh_tokens.refresh_token_auth(
+                body.get("AuthParameters", {}), lambda p: check_hash(p, user), tokens)
         if target == "InitiateAuth":
             flow, params = body.get("AuthFlow"), body.get("AuthParameters", {})
             if flow != "USER_SRP_AUTH":
