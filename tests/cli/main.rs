@@ -3,6 +3,7 @@
 mod admin;
 mod bad_settings;
 mod browser;
+mod choice;
 mod completions;
 mod configure;
 mod faults;
