@@ -48,6 +48,13 @@ class RefreshTokens:
             self.live[token] = device_key
         return token
 
+    def bind(self, token, device_key):
+        """Ties an issued refresh token to a device: refreshing it then needs that DEVICE_KEY
+        (the hook for device tracking, devices.py)."""
+        with self.lock:
+            if token in self.live:
+                self.live[token] = device_key
+
     def _lookup(self, token):
         """The token's device key, or an error answer for a dead token."""
         with self.lock:
