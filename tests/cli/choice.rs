@@ -131,6 +131,28 @@ fn a_one_time_code_by_email_or_sms_signs_in_without_a_password() {
 }
 
 #[test]
+fn a_one_time_code_comes_from_mfa_code_or_the_environment() {
+    let c = stand_in(
+        &[("SRP_TEST_OTP_CODE", "24681357")],
+        &["--auth-flow", "choice", "--factor", "email-otp"],
+    );
+    c.login(&["--mfa-code", "24681357"]).assert().success();
+    c.login(&["--fresh"])
+        .env("COGNITO_MFA_CODE", "24681357")
+        .assert()
+        .success();
+    let before = c.sb.snapshot();
+    c.login(&["--fresh", "--mfa-code", "11111111"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with(
+            "error: the MFA code was refused: Invalid code or answer received for user\n",
+        ));
+    assert_eq!(c.sb.snapshot(), before);
+    assert_eq!(c.sent().len(), 3, "one code sent per sign-in");
+}
+
+#[test]
 fn the_password_factor_goes_with_preferred_challenge_and_is_checked() {
     let c = stand_in(&[], &["--auth-flow", "choice", "--factor", "password"]);
     let before = c.sb.snapshot();

@@ -20,10 +20,12 @@ no USER_AUTH), so the stand-in does, and checks what it receives:
   is passwordless and gets no further MFA challenge here.
 
 The codes "sent" are appended to the file named by SRP_TEST_OTP_FILE (one JSON line: medium,
-destination, code), which the test reads and the tool never sees.
+destination, code), which the test reads and the tool never sees. SRP_TEST_OTP_CODE fixes the
+code, for a test that hands it over before the sign-in starts (`--mfa-code`, COGNITO_MFA_CODE).
 """
 import hmac
 import json
+import os
 import secrets
 
 
@@ -70,7 +72,7 @@ class UserAuth:
             return self.start_srp(params)
         if factor in DESTINATIONS:
             medium, destination = DESTINATIONS[factor]
-            code = f"{secrets.randbelow(10**8):08d}"
+            code = os.environ.get("SRP_TEST_OTP_CODE") or f"{secrets.randbelow(10**8):08d}"
             if self.otp_file:
                 with open(self.otp_file, "a") as f:
                     f.write(json.dumps({"medium": medium, "destination": destination, "code": code}) + "\n")
