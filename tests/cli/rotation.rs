@@ -17,17 +17,19 @@ const CLIENT: &str = "rotationclient1";
 const SECRET: &str = "rotation-client-secret-42";
 const PASSWORD: &str = "Rotate-Me-42";
 
-/// A stand-in whose client rotates refresh tokens with `grace` seconds of grace, recording every
-/// request; alice signed in to `dev` (SRP, with the client secret when `secret`).
+/// A stand-in whose client rotates refresh tokens with `grace` seconds of grace (`""`: a client
+/// without rotation), recording every request; alice signed in to `dev` (SRP, with the client
+/// secret when `secret`).
 fn signed_in(grace: &str, secret: bool) -> (Emulator, Sandbox, tempfile::NamedTempFile) {
     let record = tempfile::NamedTempFile::new().unwrap();
+    let mut env = vec![("SRP_TEST_RECORD", record.path().to_str().unwrap())];
+    if !grace.is_empty() {
+        env.push(("SRP_TEST_ROTATION", grace));
+    }
     let (server, sb) = srp_sandbox(
         (POOL, CLIENT, secret.then_some(SECRET)),
         (ALICE, PASSWORD),
-        &[
-            ("SRP_TEST_ROTATION", grace),
-            ("SRP_TEST_RECORD", record.path().to_str().unwrap()),
-        ],
+        &env,
         &["--auth-flow", "srp"],
     );
     sb.login("dev", ALICE, PASSWORD).success();
@@ -93,6 +95,25 @@ fn a_rotating_client_is_refreshed_with_get_tokens_and_the_new_token_replaces_the
     }
     assert!(received(&record, "REFRESH_TOKEN_AUTH").is_empty());
     assert_eq!(mode(&sb.cache_dir().join("profiles/dev.refresh")), 0o600);
+}
+
+#[test]
+fn a_client_without_rotation_keeps_its_refresh_token() {
+    let (_server, sb, record) = signed_in("", false);
+    let first = stored_token(&sb);
+    for round in 1..=2 {
+        sb.age_tokens("dev");
+        let out = credential_process(&sb);
+        assert!(out.status.success(), "round {round}");
+    }
+    let calls = received(&record, "GetTokensFromRefreshToken");
+    assert_eq!(calls.len(), 2);
+    assert!(calls.iter().all(|c| c["RefreshToken"] == first.as_str()));
+    assert_eq!(
+        stored_token(&sb),
+        first,
+        "no new refresh token came, the old one stays"
+    );
 }
 
 #[test]
