@@ -128,9 +128,13 @@ pub struct ConfigureArgs {
     /// Forget the stored app client secret (for a public client).
     #[arg(long, conflicts_with = "client_secret_stdin")]
     pub no_client_secret: bool,
-    /// How the password is proven by default: `password` (USER_PASSWORD_AUTH) or `srp`.
-    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp"])]
+    /// How the user signs in by default: `password` (USER_PASSWORD_AUTH), `srp` or `choice`
+    /// (USER_AUTH, with --factor).
+    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp", "choice"])]
     pub auth_flow: Option<String>,
+    /// Default first factor of `--auth-flow choice`.
+    #[arg(long, value_name = "F", value_parser = FACTORS)]
+    pub factor: Option<String>,
     /// A command that prints an MFA code (for unattended sign-in), run with `sh -c`.
     #[arg(long, value_name = "CMD")]
     pub mfa_process: Option<String>,
@@ -154,6 +158,9 @@ pub struct ConfigureArgs {
     pub force: bool,
 }
 
+/// The first factors of choice-based sign-in.
+const FACTORS: [&str; 5] = ["password", "srp", "email-otp", "sms-otp", "passkey"];
+
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     #[command(flatten)]
@@ -170,9 +177,15 @@ pub struct LoginArgs {
     /// Sign in with the password even when the session could be refreshed.
     #[arg(long)]
     pub fresh: bool,
-    /// `password` (USER_PASSWORD_AUTH, the default) or `srp` (USER_SRP_AUTH).
-    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp"])]
+    /// `password` (USER_PASSWORD_AUTH, the default), `srp` (USER_SRP_AUTH) or `choice`
+    /// (USER_AUTH, choice-based sign-in: see --factor).
+    #[arg(long, value_name = "FLOW", value_parser = ["password", "srp", "choice"])]
     pub auth_flow: Option<String>,
+    /// With --auth-flow choice: the first factor (a one-time code comes from --mfa-code,
+    /// COGNITO_MFA_CODE or a prompt; a passkey needs --browser) [default: pick from what
+    /// Cognito offers].
+    #[arg(long, value_name = "F", value_parser = FACTORS)]
+    pub factor: Option<String>,
     /// The MFA code, if Cognito asks for one (else COGNITO_MFA_CODE, mfa_process or a prompt).
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
@@ -184,11 +197,11 @@ pub struct LoginArgs {
     pub role_arn: Option<String>,
     /// Sign in through the user pool's Hosted UI in the system browser (authorization code
     /// with PKCE): for federated users (Google, SAML, OIDC) and pools without passwords.
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code"])]
     pub browser: bool,
     /// Like --browser, but print the URL for a browser elsewhere instead of opening one; the
     /// address that browser ends up on can be pasted back on stdin.
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "mfa_code"])]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code"])]
     pub no_browser: bool,
     /// With --browser: go straight to this federated identity provider (its name in the pool).
     #[arg(long, value_name = "NAME")]

@@ -28,8 +28,10 @@ pub const COGNITO_USERNAME: &str = "COGNITO_USERNAME";
 pub const COGNITO_PASSWORD: &str = "COGNITO_PASSWORD";
 /// The new password to set when Cognito answers NEW_PASSWORD_REQUIRED.
 pub const COGNITO_NEW_PASSWORD: &str = "COGNITO_NEW_PASSWORD";
-/// `password` or `srp`: how the password is proven.
+/// `password`, `srp` or `choice`: how the user signs in.
 pub const COGNITO_AUTH_FLOW: &str = "COGNITO_AUTH_FLOW";
+/// The first factor of choice-based sign-in: `password`, `srp`, `email-otp`, `sms-otp`, `passkey`.
+pub const COGNITO_FACTOR: &str = "COGNITO_FACTOR";
 /// An MFA code, for unattended sign-in.
 pub const COGNITO_MFA_CODE: &str = "COGNITO_MFA_CODE";
 /// A command that prints an MFA code (like aws-vault's mfa_process).

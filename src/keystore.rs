@@ -39,6 +39,22 @@ pub fn save(profile: &str, token: &Secret<String>) -> Result<TokenStore> {
     Ok(TokenStore::File)
 }
 
+/// Replaces a rotated refresh token in the store the session already names, so that a process
+/// killed before the session is saved leaves the session pointing at a token that still works
+/// (the new one, or the old one within the app client's grace period). A keyring that no longer
+/// answers falls back to the file; says where the token went.
+pub fn replace(profile: &str, store: TokenStore, token: &Secret<String>) -> Result<TokenStore> {
+    if store == TokenStore::Keyring
+        && let Some(entry) = entry(profile)
+        && entry.set_password(token.expose()).is_ok()
+    {
+        return Ok(TokenStore::Keyring);
+    }
+    let path = cache::profile_file(profile, "refresh")?;
+    Locked::acquire(&path)?.write(token.expose())?;
+    Ok(TokenStore::File)
+}
+
 /// A refresh token ready to be saved: the file's lock taken and its temp file written, so the
 /// file store cannot fail for want of space once the sign-in starts landing its writes.
 pub struct PreparedToken {

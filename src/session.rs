@@ -2,7 +2,8 @@
 //!
 //! The order, from cheapest: cached credentials still fresh (no request); a live ID token,
 //! exchanged again with GetCredentialsForIdentity for the cached identity id (one request);
-//! REFRESH_TOKEN_AUTH for new tokens (saving a rotated refresh token), then the exchange (two
+//! GetTokensFromRefreshToken (or REFRESH_TOKEN_AUTH where the endpoint lacks it) for new tokens,
+//! saving a rotated refresh token before the lock is released, then the exchange (two
 //! requests); else the user must sign in again ([`Error::LoginRequired`]). A session from the
 //! browser sign-in gets its new tokens from its Hosted UI's `/oauth2/token` instead.
 //!
@@ -273,7 +274,8 @@ async fn renew(
                 }),
             None => {
                 let idp = sdk::user_pools(app.region());
-                auth::refresh(&idp, app, &session.username, &token).await
+                // The devices branch passes the session's device key here.
+                auth::refresh(&idp, app, &session.username, &token, None).await
             }
         };
         let tokens = refreshed.map_err(|e| match e {
@@ -291,8 +293,10 @@ async fn renew(
         session.groups = claims.groups;
         session.id_token = tokens.id_token;
         session.access_token = tokens.access_token;
+        // A rotated refresh token replaces the stored one while we hold the session lock, so
+        // no caller queued behind us can use the retired one.
         if let Some(rotated) = tokens.refresh_token {
-            session.refresh_token = Some(keystore::save(profile, &rotated)?);
+            session.refresh_token = Some(keystore::replace(profile, store, &rotated)?);
         }
     }
     if want == Want::Credentials {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::auth::AuthFlow;
+use crate::auth::{AuthFlow, Factor};
 use crate::awsfiles::{self, ini::Ini, store};
 use crate::env_vars;
 use crate::error::{Error, Result};
@@ -84,6 +84,7 @@ pub struct Flags {
     pub region: Option<String>,
     pub username: Option<String>,
     pub auth_flow: Option<String>,
+    pub factor: Option<String>,
     pub duration: Option<String>,
     pub role_arn: Option<String>,
 }
@@ -122,6 +123,8 @@ pub struct Settings {
     pub username: Option<Setting>,
     /// How the password is proven (USER_PASSWORD_AUTH or USER_SRP_AUTH).
     pub auth_flow: Option<Setting<AuthFlow>>,
+    /// The first factor of choice-based sign-in (`auth_flow = choice`).
+    pub factor: Option<Setting<Factor>>,
     /// A command that prints an MFA code, for unattended sign-in.
     pub mfa_process: Option<Setting>,
     /// Credential lifetime for the basic flow, in seconds (1 to 12 hours).
@@ -180,6 +183,11 @@ const AUTH_FLOW: Key = Key {
     name: "auth_flow",
     flag: "--auth-flow",
     env: &[env_vars::COGNITO_AUTH_FLOW],
+};
+const FACTOR: Key = Key {
+    name: "factor",
+    flag: "--factor",
+    env: &[env_vars::COGNITO_FACTOR],
 };
 const MFA_PROCESS: Key = Key {
     name: "mfa_process",
@@ -326,6 +334,12 @@ impl Settings {
             pick(&AUTH_FLOW, &flags.auth_flow),
             parse_auth_flow,
         );
+        let factor = typed(
+            &mut invalid,
+            FACTOR.name,
+            pick(&FACTOR, &flags.factor),
+            Factor::parse,
+        );
         let duration = typed(
             &mut invalid,
             DURATION.name,
@@ -356,6 +370,7 @@ impl Settings {
             region,
             hosted_ui_domain,
             auth_flow,
+            factor,
             duration,
             redirect_uri,
             profile,
@@ -387,6 +402,11 @@ impl Settings {
     /// The flow to prove the password with (USER_PASSWORD_AUTH unless configured).
     pub fn auth_flow(&self) -> AuthFlow {
         self.auth_flow.as_ref().map(|s| s.value).unwrap_or_default()
+    }
+
+    /// The first factor of choice-based sign-in, if one is configured.
+    pub fn factor(&self) -> Option<Factor> {
+        self.factor.as_ref().map(|s| s.value)
     }
 
     /// The basic flow's credential lifetime in seconds, if one is configured.
@@ -435,11 +455,12 @@ fn typed<T>(
     }
 }
 
-/// `password` or `srp`.
+/// `password`, `srp` or `choice`.
 pub fn parse_auth_flow(value: &str) -> Option<AuthFlow> {
     match value {
         "password" => Some(AuthFlow::Password),
         "srp" => Some(AuthFlow::Srp),
+        "choice" => Some(AuthFlow::Choice),
         _ => None,
     }
 }
@@ -488,7 +509,12 @@ fn shape_of(name: &str) -> Option<Shape> {
         "auth_flow" => (
             |v| parse_auth_flow(v).is_some(),
             "auth flow",
-            "`password` or `srp`",
+            "`password`, `srp` or `choice`",
+        ),
+        "factor" => (
+            |v| Factor::parse(v).is_some(),
+            "sign-in factor",
+            "`password`, `srp`, `email-otp`, `sms-otp` or `passkey`",
         ),
         "duration" => (|v| parse_duration(v).is_some(), "duration", DURATION_SHAPE),
         "role_arn" => (
@@ -877,6 +903,10 @@ mod tests {
                 .auth_flow
                 .as_ref()
                 .map(|a| (format!("{:?}", a.value).to_lowercase(), a.source.kind())),
+            "factor" => s
+                .factor
+                .as_ref()
+                .map(|f| (f.value.name().to_owned(), f.source.kind())),
             "duration" => pair(&s.duration),
             "redirect_uri" => Some((
                 s.redirect_uri.value.uri.clone(),
@@ -901,7 +931,7 @@ mod tests {
 
     #[test]
     fn each_layer_wins_over_the_ones_below_it() {
-        let cases: [Case; 12] = [
+        let cases: [Case; 13] = [
             (
                 "user_pool_id",
                 Some(|f, v| f.user_pool_id = Some(v)),
@@ -951,8 +981,15 @@ mod tests {
                 "auth_flow",
                 Some(|f, v| f.auth_flow = Some(v)),
                 env_vars::COGNITO_AUTH_FLOW,
-                ["srp", "password", "srp", ""],
-                ["srp", "password", "srp", ""],
+                ["srp", "password", "choice", ""],
+                ["srp", "password", "choice", ""],
+            ),
+            (
+                "factor",
+                Some(|f, v| f.factor = Some(v)),
+                env_vars::COGNITO_FACTOR,
+                ["email-otp", "sms-otp", "srp", ""],
+                ["email-otp", "sms-otp", "srp", ""],
             ),
             (
                 "duration",

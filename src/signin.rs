@@ -10,7 +10,7 @@
 //!
 //! Nothing here prints or reads the terminal: questions go through [`Prompt`].
 
-use crate::auth::{self, AppClient, Tokens, jwt};
+use crate::auth::{self, AppClient, AuthFlow, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, CachedCredentials, Session, SessionLock, TokenStore};
 use crate::clock;
@@ -148,11 +148,13 @@ impl SignIn<'_> {
         })
     }
 
-    /// The password sign-in: InitiateAuth and its challenges, then [`SignIn::finish`].
+    /// The user pool sign-in: InitiateAuth and its challenges, then [`SignIn::finish`]. Without
+    /// `password`, the prompt is asked for it if the sign-in turns out to need one (a one-time
+    /// code by email or SMS does not).
     pub fn with_password(
         &self,
         username: &str,
-        password: &Secret<String>,
+        password: Option<&Secret<String>>,
         prompt: &mut dyn Prompt,
     ) -> Result<Session> {
         let settings = self.settings;
@@ -162,12 +164,17 @@ impl SignIn<'_> {
         settings.identity_pool_id()?; // before the password goes anywhere
         let tokens = sdk::block_on(async {
             let idp = sdk::user_pools(app.region());
+            let method = (flow, settings.factor());
             let (tokens, used) =
-                auth::sign_in(&idp, &app, username, password, flow, &mut *prompt).await?;
-            if used != flow {
-                prompt.notice(&format!(
+                auth::sign_in(&idp, &app, username, password, method, &mut *prompt).await?;
+            match used {
+                _ if used == flow => {}
+                AuthFlow::Choice => prompt.notice(&format!(
+                    "to use it from the start: cognito-auth configure --profile {profile} --auth-flow choice --factor srp"
+                )),
+                _ => prompt.notice(&format!(
                     "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
-                ));
+                )),
             }
             Ok::<_, Error>(tokens)
         })?;

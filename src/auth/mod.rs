@@ -6,9 +6,14 @@
 //! Nothing here prints or reads the terminal; what the user must supply mid-flow comes through
 //! the [`Prompt`] trait.
 
+mod choice;
 pub mod jwt;
+mod refresh;
 pub mod secret_hash;
 pub mod srp;
+
+pub use choice::Factor;
+pub use refresh::refresh;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::error::{ProvideErrorMetadata, SdkError};
@@ -36,7 +41,7 @@ impl AppClient {
     }
 
     /// SECRET_HASH for `username`, when the client has a secret.
-    fn secret_hash(&self, username: &str) -> Option<String> {
+    pub(crate) fn secret_hash(&self, username: &str) -> Option<String> {
         self.client_secret
             .as_ref()
             .map(|s| secret_hash::secret_hash(s.expose(), username, &self.client_id))
@@ -66,6 +71,19 @@ pub enum AuthFlow {
     Password,
     /// USER_SRP_AUTH: the password never leaves the machine.
     Srp,
+    /// USER_AUTH (choice-based sign-in): the first factor is a [`Factor`].
+    Choice,
+}
+
+impl AuthFlow {
+    /// Its name in settings and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthFlow::Password => "password",
+            AuthFlow::Srp => "srp",
+            AuthFlow::Choice => "choice",
+        }
+    }
 }
 
 /// The second factors Cognito asks for.
@@ -100,6 +118,11 @@ pub trait Prompt {
     fn show_totp_setup(&mut self, secret: &str, uri: &str) -> Result<()>;
     /// Tells the user something worth knowing (a fallback taken, a step done).
     fn notice(&mut self, message: &str);
+    /// The password of `username`, asked for only when the chosen first factor needs it.
+    fn password(&mut self, username: &str) -> Result<Secret<String>>;
+    /// Which first factor to sign in with, from Cognito's `AvailableChallenges` (`PASSWORD_SRP`,
+    /// `EMAIL_OTP`, ...); without a person to ask, an error naming `--factor`.
+    fn choose_factor(&mut self, options: &[String]) -> Result<String>;
 }
 
 /// The answer to NEW_PASSWORD_REQUIRED.
@@ -118,59 +141,110 @@ struct Step {
     challenge: Option<ChallengeNameType>,
     parameters: std::collections::HashMap<String, String>,
     session: Option<String>,
+    /// The first factors SELECT_CHALLENGE offers (a top-level member, not a parameter).
+    available: Vec<String>,
 }
 
-/// Signs `username` in with `flow` and answers challenges until tokens arrive; returns them
-/// with the flow that worked.
+/// Signs `username` in with `flow` (and, for [`AuthFlow::Choice`], `factor`) and answers
+/// challenges until tokens arrive; returns them with the flow that worked.
 ///
-/// With [`AuthFlow::Password`], an app client that does not allow USER_PASSWORD_AUTH (new
-/// clients allow only SRP by default) makes this fall back to SRP once, with a notice.
+/// `password` is asked of the prompt only when a step needs it and none was given (a one-time
+/// code sign-in has no password). An app client that does not allow the flow falls back once
+/// per step, with a notice: USER_PASSWORD_AUTH to USER_SRP_AUTH (new clients allow only SRP by
+/// default), and USER_SRP_AUTH to USER_AUTH with the SRP factor (clients that allow only
+/// choice-based sign-in).
 pub async fn sign_in(
     client: &Client,
     app: &AppClient,
     username: &str,
-    password: &Secret<String>,
-    flow: AuthFlow,
+    password: Option<&Secret<String>>,
+    (flow, factor): (AuthFlow, Option<Factor>),
     prompt: &mut dyn Prompt,
 ) -> Result<(Tokens, AuthFlow)> {
-    let password_step = match flow {
-        AuthFlow::Password => {
-            let proof = ("PASSWORD", password.expose().as_str());
-            match initiate(client, app, username, AuthFlowType::UserPasswordAuth, proof).await {
-                // Cognito has no error code of its own for a flow the client does not allow:
-                // InvalidParameterException covers many causes, and only its message tells.
-                Err(Error::Service { code, message, .. })
-                    if code == "InvalidParameterException"
-                        && message.contains("flow not enabled") =>
-                {
-                    prompt.notice(&format!(
-                        "this app client does not allow USER_PASSWORD_AUTH ({message}); signing in with SRP instead"
-                    ));
-                    None
-                }
-                other => Some(other?),
+    let mut password = password.cloned();
+    let mut srp: Option<srp::SrpClient> = None;
+    let (mut used, mut factor) = (flow, factor);
+    let first = loop {
+        let attempt = match used {
+            AuthFlow::Password => {
+                let pw = known_password(&mut password, prompt, username)?;
+                let proof = [("PASSWORD", pw.expose().as_str())];
+                initiate(
+                    client,
+                    app,
+                    username,
+                    AuthFlowType::UserPasswordAuth,
+                    &proof,
+                )
+                .await
             }
+            AuthFlow::Srp => {
+                let s = srp::SrpClient::new(&app.user_pool_id)?;
+                let a = s.public_a();
+                srp = Some(s);
+                initiate(
+                    client,
+                    app,
+                    username,
+                    AuthFlowType::UserSrpAuth,
+                    &[("SRP_A", &a)],
+                )
+                .await
+            }
+            AuthFlow::Choice => {
+                let mut params = Vec::new();
+                match factor {
+                    Some(Factor::Passkey) => return Err(choice::passkey_needs_browser()),
+                    Some(Factor::Password) => {
+                        let pw = known_password(&mut password, prompt, username)?;
+                        params.push(("PASSWORD", pw.expose().clone()));
+                    }
+                    Some(Factor::Srp) => {
+                        let s = srp::SrpClient::new(&app.user_pool_id)?;
+                        params.push(("SRP_A", s.public_a()));
+                        srp = Some(s);
+                    }
+                    Some(Factor::EmailOtp | Factor::SmsOtp) | None => {}
+                }
+                if let Some(f) = factor {
+                    params.push(("PREFERRED_CHALLENGE", f.challenge().to_owned()));
+                }
+                let params: Vec<(&str, &str)> =
+                    params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                initiate(client, app, username, AuthFlowType::UserAuth, &params).await
+            }
+        };
+        match attempt {
+            // Cognito has no error code of its own for a flow the client does not allow:
+            // InvalidParameterException covers many causes, and only its message tells.
+            Err(Error::Service { code, message, .. })
+                if code == "InvalidParameterException"
+                    && message.contains("flow not enabled")
+                    && used != AuthFlow::Choice =>
+            {
+                let (from, to) = match used {
+                    AuthFlow::Password => ("USER_PASSWORD_AUTH", AuthFlow::Srp),
+                    _ => ("USER_SRP_AUTH", AuthFlow::Choice),
+                };
+                let instead = match to {
+                    AuthFlow::Srp => "SRP",
+                    _ => "choice-based sign-in (USER_AUTH) and the SRP factor",
+                };
+                prompt.notice(&format!(
+                    "this app client does not allow {from} ({message}); signing in with {instead} instead"
+                ));
+                used = to;
+                factor = Some(Factor::Srp);
+            }
+            other => break other?,
         }
-        AuthFlow::Srp => None,
-    };
-    let (first, srp) = match password_step {
-        Some(step) => (step, None),
-        None => {
-            let (step, srp) = initiate_srp(client, app, username).await?;
-            (step, Some(srp))
-        }
-    };
-    let used = if srp.is_some() {
-        AuthFlow::Srp
-    } else {
-        AuthFlow::Password
     };
     let mut step = first;
     for _ in 0..MAX_ROUNDS {
         if let Some(result) = step.result {
             return Ok((tokens(result)?, used));
         }
-        let Some(name) = step.challenge.clone() else {
+        let Some(mut name) = step.challenge.clone() else {
             return Err(Error::Service {
                 operation: "InitiateAuth",
                 code: "EmptyResponse".into(),
@@ -187,11 +261,46 @@ pub async fn sign_in(
         let param = |key: &str| step.parameters.get(key).map(String::as_str);
         let mut responses: Vec<(String, String)> = Vec::new();
         let mut session = step.session.clone();
+        // SELECT_CHALLENGE is answered with the chosen factor's first step, in the same call.
+        if name == ChallengeNameType::SelectChallenge {
+            let pick = match factor.filter(|f| step.available.iter().any(|a| a == f.challenge())) {
+                Some(f) => f.challenge().to_owned(),
+                None => prompt.choose_factor(&step.available)?,
+            };
+            let chosen = Factor::from_challenge(&pick)
+                .ok_or_else(|| Error::UnsupportedChallenge(pick.clone()))?;
+            responses.push(("ANSWER".into(), pick));
+            name = match chosen {
+                Factor::Password => ChallengeNameType::Password,
+                Factor::Srp => ChallengeNameType::PasswordSrp,
+                _ => ChallengeNameType::SelectChallenge, // nothing more to send now
+            };
+            if chosen == Factor::Passkey {
+                return Err(choice::passkey_needs_browser());
+            }
+            factor = Some(chosen);
+        }
         match &name {
+            ChallengeNameType::SelectChallenge => {}
+            ChallengeNameType::Password => {
+                let pw = known_password(&mut password, prompt, &user)?;
+                responses.push(("PASSWORD".into(), pw.expose().clone()));
+            }
+            ChallengeNameType::PasswordSrp => {
+                let s = srp::SrpClient::new(&app.user_pool_id)?;
+                responses.push(("SRP_A".into(), s.public_a()));
+                srp = Some(s);
+            }
+            ChallengeNameType::WebAuthn => return Err(choice::passkey_needs_browser()),
+            ChallengeNameType::SmsOtp => {
+                let code = prompt.mfa_code(MfaKind::Sms, param("CODE_DELIVERY_DESTINATION"))?;
+                responses.push(("SMS_OTP_CODE".into(), code.expose().clone()));
+            }
             ChallengeNameType::PasswordVerifier => {
                 let srp = srp.as_ref().ok_or_else(|| {
                     Error::UnsupportedChallenge("PASSWORD_VERIFIER without USER_SRP_AUTH".into())
                 })?;
+                let pw = known_password(&mut password, prompt, &user)?;
                 let missing = |k: &str| Error::Service {
                     operation: "USER_SRP_AUTH",
                     code: "InvalidChallenge".into(),
@@ -200,7 +309,7 @@ pub async fn sign_in(
                 let secret_block = param("SECRET_BLOCK").ok_or_else(|| missing("SECRET_BLOCK"))?;
                 let claim = srp.password_claim(
                     &user,
-                    password,
+                    &pw,
                     param("SALT").ok_or_else(|| missing("SALT"))?,
                     param("SRP_B").ok_or_else(|| missing("SRP_B"))?,
                     secret_block,
@@ -258,7 +367,7 @@ pub async fn sign_in(
         let mut reply = client
             .respond_to_auth_challenge()
             .client_id(&app.client_id)
-            .challenge_name(name.clone())
+            .challenge_name(step.challenge.clone().unwrap_or(name))
             .set_session(session)
             .challenge_responses("USERNAME", &user);
         if let Some(hash) = app.secret_hash(&user) {
@@ -269,6 +378,7 @@ pub async fn sign_in(
         }
         let out = reply.send().await.map_err(|e| pool_error(e, app, &user))?;
         step = Step {
+            available: strings(&out.available_challenges),
             result: out.authentication_result,
             challenge: out.challenge_name,
             parameters: out.challenge_parameters.unwrap_or_default(),
@@ -354,20 +464,23 @@ pub fn totp_uri(user_pool_id: &str, user: &str, secret: &str) -> String {
     )
 }
 
-/// InitiateAuth with `flow`: USERNAME, the flow's proof (PASSWORD or SRP_A) and SECRET_HASH.
+/// InitiateAuth with `flow`: USERNAME, the flow's parameters (PASSWORD, SRP_A,
+/// PREFERRED_CHALLENGE) and SECRET_HASH.
 async fn initiate(
     client: &Client,
     app: &AppClient,
     username: &str,
     flow: AuthFlowType,
-    proof: (&str, &str),
+    params: &[(&str, &str)],
 ) -> Result<Step> {
     let mut request = client
         .initiate_auth()
         .auth_flow(flow)
         .client_id(&app.client_id)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters(proof.0, proof.1);
+        .auth_parameters("USERNAME", username);
+    for (key, value) in params {
+        request = request.auth_parameters(*key, *value);
+    }
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
@@ -376,6 +489,7 @@ async fn initiate(
         .await
         .map_err(|e| pool_error(e, app, username))?;
     Ok(Step {
+        available: strings(&out.available_challenges),
         result: out.authentication_result,
         challenge: out.challenge_name,
         parameters: out.challenge_parameters.unwrap_or_default(),
@@ -383,56 +497,25 @@ async fn initiate(
     })
 }
 
-/// Starts USER_SRP_AUTH with a fresh private value.
-async fn initiate_srp(
-    client: &Client,
-    app: &AppClient,
+/// The password given, or the prompt's answer (kept for later steps).
+fn known_password(
+    password: &mut Option<Secret<String>>,
+    prompt: &mut dyn Prompt,
     username: &str,
-) -> Result<(Step, srp::SrpClient)> {
-    let srp = srp::SrpClient::new(&app.user_pool_id)?;
-    let step = initiate(
-        client,
-        app,
-        username,
-        AuthFlowType::UserSrpAuth,
-        ("SRP_A", &srp.public_a()),
-    )
-    .await?;
-    Ok((step, srp))
+) -> Result<Secret<String>> {
+    if password.is_none() {
+        *password = Some(prompt.password(username)?);
+    }
+    Ok(password.clone().expect("set just above"))
 }
 
-/// Exchanges a refresh token for new ID and access tokens (REFRESH_TOKEN_AUTH).
-///
-/// `username` must be the name the user signed in with (`cognito:username`): Cognito checks
-/// SECRET_HASH against it, not against the sub. A rotated refresh token comes back in
-/// [`Tokens::refresh_token`]; a rejected one is [`Error::RefreshRejected`].
-pub async fn refresh(
-    client: &Client,
-    app: &AppClient,
-    username: &str,
-    refresh_token: &Secret<String>,
-) -> Result<Tokens> {
-    let mut request = client
-        .initiate_auth()
-        .auth_flow(AuthFlowType::RefreshTokenAuth)
-        .client_id(&app.client_id)
-        .auth_parameters("REFRESH_TOKEN", refresh_token.expose());
-    if let Some(hash) = app.secret_hash(username) {
-        request = request.auth_parameters("SECRET_HASH", hash);
-    }
-    let out = request
-        .send()
-        .await
-        .map_err(|e| match pool_error(e, app, username) {
-            Error::NotAuthorized { message, .. } => Error::RefreshRejected(message),
-            other => other,
-        })?;
-    let result = out.authentication_result.ok_or_else(|| Error::Service {
-        operation: "InitiateAuth",
-        code: "IncompleteResponse".into(),
-        message: "the refresh answer has no tokens".into(),
-    })?;
-    tokens(result)
+/// Challenge names as Cognito spells them.
+fn strings(names: &Option<Vec<ChallengeNameType>>) -> Vec<String> {
+    names
+        .iter()
+        .flatten()
+        .map(|n| n.as_str().to_owned())
+        .collect()
 }
 
 /// Revokes a refresh token (and the tokens issued from it), with the client secret if any.
@@ -488,7 +571,7 @@ fn service_error(operation: &'static str, failure: Failure) -> Error {
     }
 }
 
-fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
+pub(crate) fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
     let missing = |what: &str| Error::Service {
         operation: "InitiateAuth",
         code: "IncompleteResponse".into(),
@@ -503,7 +586,7 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 
 /// Turns a user pool's error answer into a sentence about this user and client.
 /// A user pool call's failure, explained for this user and client.
-fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
+pub(crate) fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {

@@ -32,6 +32,7 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         || args.region.is_some()
         || args.username.is_some()
         || args.auth_flow.is_some()
+        || args.factor.is_some()
         || args.mfa_process.is_some()
         || args.duration.is_some()
         || args.role_arn.is_some()
@@ -48,6 +49,7 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         ("region", args.region),
         ("username", args.username),
         ("auth_flow", args.auth_flow),
+        ("factor", args.factor),
         ("mfa_process", args.mfa_process),
         ("duration", args.duration),
         ("role_arn", args.role_arn),

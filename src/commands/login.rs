@@ -15,13 +15,13 @@ use crate::error::{Error, Result};
 use crate::hosted_ui::browser;
 use crate::hosted_ui::callback::{self, Outcome};
 use crate::sdk;
-use crate::secret::Secret;
 use crate::session;
 use crate::settings::{Flags, Settings};
 use crate::signin::{self, SignIn};
 use crate::terminal;
 
-use super::prompt::TerminalPrompt;
+use super::prompt::{TerminalPrompt, read_password};
+use crate::auth::{AuthFlow, Factor};
 
 /// Signs in (or refreshes) and writes the profile; nothing is written unless every step succeeds.
 pub fn run(args: LoginArgs) -> Result<()> {
@@ -39,6 +39,7 @@ pub fn run(args: LoginArgs) -> Result<()> {
         profile: args.profile.profile.clone(),
         username: args.username.clone(),
         auth_flow: args.auth_flow.clone(),
+        factor: args.factor.clone(),
         duration: args.duration.clone(),
         role_arn: args.role_arn.clone(),
         ..Flags::default()
@@ -98,14 +99,19 @@ pub fn run(args: LoginArgs) -> Result<()> {
             });
         }
     };
-    let password = password(args.password_stdin, &username)?;
+    // A choice-based sign-in asks for the password only if the chosen factor needs one.
+    let password = match (settings.auth_flow(), settings.factor()) {
+        (AuthFlow::Choice, factor) if !factor.is_some_and(Factor::needs_password) => None,
+        _ => Some(read_password(args.password_stdin, &username)?),
+    };
     let mut prompt = TerminalPrompt::new(&settings, terminal::interactive(), args.mfa_code.clone());
+    prompt.password_stdin = args.password_stdin;
     let session = SignIn {
         settings: &settings,
         files: &files,
         force: args.force,
     }
-    .with_password(&username, &password, &mut prompt)?;
+    .with_password(&username, password.as_ref(), &mut prompt)?;
     report(&profile, &session, &files, "Signed in as");
     Ok(())
 }
@@ -281,21 +287,4 @@ fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
             clock::rfc3339(expires)
         );
     }
-}
-
-/// The password from stdin, `COGNITO_PASSWORD` or a hidden prompt; never a flag.
-fn password(from_stdin: bool, username: &str) -> Result<Secret<String>> {
-    if from_stdin {
-        return terminal::read_stdin_line("password");
-    }
-    if let Some(p) = env_vars::get(env_vars::COGNITO_PASSWORD) {
-        return Ok(Secret::new(p));
-    }
-    if terminal::interactive() {
-        return terminal::ask_secret(&format!("Password for {username}"));
-    }
-    Err(Error::NeedsInput {
-        what: "a password",
-        hint: "pipe it with --password-stdin or set COGNITO_PASSWORD",
-    })
 }

@@ -69,13 +69,17 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
     eprintln!("cognito-auth: {reason}; signing {username} in to profile `{profile}` again.");
     // From here a person is in the loop: waits are bounded one at a time, as in `login`.
     crate::sdk::unbound_command();
-    let password = terminal::ask_secret(&format!("Password for {username}"))?;
+    // A one-time code sign-in has no password: the core asks for what the factor needs.
+    let password = match settings.auth_flow() {
+        crate::auth::AuthFlow::Choice => None,
+        _ => Some(terminal::ask_secret(&format!("Password for {username}"))?),
+    };
     let mut prompt = prompt::TerminalPrompt::new(&settings, true, None);
     let session = SignIn {
         settings: &settings,
         files: &files,
         force: false,
     }
-    .with_password(&username, &password, &mut prompt)?;
+    .with_password(&username, password.as_ref(), &mut prompt)?;
     Ok((profile, session))
 }

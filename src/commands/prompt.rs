@@ -2,7 +2,7 @@
 //! `mfa_process` or, when a person is there, the terminal. The core asks through the
 //! `auth::Prompt` and `signin::Prompt` traits; this is the one implementation the commands use.
 
-use crate::auth::{MfaKind, NewPassword, Prompt};
+use crate::auth::{Factor, MfaKind, NewPassword, Prompt};
 use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -19,6 +19,8 @@ pub struct TerminalPrompt {
     pub mfa_code: Option<Secret<String>>,
     /// The profile's `mfa_process` command.
     pub mfa_process: Option<String>,
+    /// Read the password from stdin when a step needs it (`--password-stdin`).
+    pub password_stdin: bool,
 }
 
 impl TerminalPrompt {
@@ -28,6 +30,7 @@ impl TerminalPrompt {
             tty,
             mfa_code: mfa_code.map(Secret::new),
             mfa_process: settings.mfa_process.as_ref().map(|s| s.value.clone()),
+            password_stdin: false,
         }
     }
 }
@@ -178,6 +181,63 @@ impl Prompt for TerminalPrompt {
     fn notice(&mut self, message: &str) {
         eprintln!("note: {message}");
     }
+
+    fn password(&mut self, username: &str) -> Result<Secret<String>> {
+        read_password(self.password_stdin, username)
+    }
+
+    fn choose_factor(&mut self, options: &[String]) -> Result<String> {
+        let names: Vec<String> = options
+            .iter()
+            .map(|o| Factor::from_challenge(o).map_or_else(|| o.clone(), |f| f.name().to_owned()))
+            .collect();
+        if !self.tty {
+            return Err(Error::Refused {
+                message: format!(
+                    "Cognito offers several ways to sign in ({}) and there is no terminal to choose on",
+                    names.join(", ")
+                ),
+                hint: "pass --factor (password, srp, email-otp, sms-otp, passkey), set COGNITO_FACTOR, or save one with `cognito-auth configure --factor`".into(),
+            });
+        }
+        let list = names
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{}) {o}", i + 1))
+            .collect::<Vec<_>>()
+            .join("  ");
+        let answer = terminal::ask_tty(&format!("Sign in with: {list}"))?;
+        let index = answer
+            .parse::<usize>()
+            .ok()
+            .or_else(|| names.iter().position(|n| *n == answer).map(|i| i + 1));
+        index
+            .and_then(|i| options.get(i.wrapping_sub(1)))
+            .cloned()
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "`{answer}` is not one of the offered ways to sign in"
+                ))
+            })
+    }
+}
+
+/// The password from stdin (`--password-stdin`), `COGNITO_PASSWORD` or a hidden prompt; never
+/// a flag.
+pub fn read_password(from_stdin: bool, username: &str) -> Result<Secret<String>> {
+    if from_stdin {
+        return terminal::read_stdin_line("password");
+    }
+    if let Some(p) = env_vars::get(env_vars::COGNITO_PASSWORD) {
+        return Ok(Secret::new(p));
+    }
+    if terminal::interactive() {
+        return terminal::ask_secret(&format!("Password for {username}"));
+    }
+    Err(Error::NeedsInput {
+        what: "a password",
+        hint: "pipe it with --password-stdin or set COGNITO_PASSWORD",
+    })
 }
 
 /// Runs `mfa_process` and takes the code from its stdout.

@@ -1,7 +1,6 @@
 //! `cognito-auth status`: the resolved settings with their sources, the last sign-in, and the
 //! profile's credentials. Exit 0 when they are live, 1 when there are none or they expired.
 
-use crate::auth::AuthFlow;
 use crate::awsfiles::AwsFiles;
 use crate::cache;
 use crate::cli::StatusArgs;
@@ -23,11 +22,11 @@ pub fn run(args: StatusArgs) -> Result<bool> {
         source: s.source.clone(),
     });
     let flow = settings.auth_flow.as_ref().map(|s| Setting {
-        value: match s.value {
-            AuthFlow::Password => "password",
-            AuthFlow::Srp => "srp",
-        }
-        .to_owned(),
+        value: s.value.name().to_owned(),
+        source: s.source.clone(),
+    });
+    let factor = settings.factor.as_ref().map(|s| Setting {
+        value: s.value.name().to_owned(),
         source: s.source.clone(),
     });
     let duration = settings.duration.as_ref().map(|s| Setting {
@@ -46,6 +45,7 @@ pub fn run(args: StatusArgs) -> Result<bool> {
     // Settings most profiles leave alone are shown only when set.
     let optional = [
         ("auth_flow", flow),
+        ("factor", factor),
         ("duration", duration),
         ("role_arn", settings.role_arn.clone()),
     ];

@@ -3,6 +3,7 @@
 mod admin;
 mod bad_settings;
 mod browser;
+mod choice;
 mod completions;
 mod configure;
 mod faults;
@@ -16,6 +17,7 @@ mod mfa;
 mod network;
 mod regressions;
 mod roles;
+mod rotation;
 mod session;
 mod settings;
 mod srp;

@@ -30,6 +30,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import choice  # noqa: E402  (USER_AUTH: SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
+import rotation  # noqa: E402  (refresh tokens: GetTokensFromRefreshToken, rotation, grace period)
+
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
     "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"
@@ -81,6 +85,10 @@ def server_signature(pool_id, user, v, b, big_a, secret_block, timestamp):
 # code that answers the code challenges.
 EXTRA_CHALLENGES = [c for c in os.environ.get("SRP_TEST_CHALLENGES", "").split(",") if c]
 CODE = "135790"
+# The InitiateAuth flows the app client allows (its ExplicitAuthFlows), and the first factors of
+# choice-based sign-in the pool and user have (AllowedFirstAuthFactors).
+FLOWS = os.environ.get("SRP_TEST_FLOWS", "USER_SRP_AUTH,USER_AUTH").split(",")
+FACTORS = os.environ.get("SRP_TEST_FACTORS", "PASSWORD,PASSWORD_SRP,EMAIL_OTP,SMS_OTP").split(",")
 REQUIRED_ATTRIBUTES = [a for a in os.environ.get("SRP_TEST_REQUIRED_ATTRIBUTES", "").split(",") if a]
 
 TIMESTAMP = re.compile(r"^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
@@ -111,14 +119,18 @@ def serve(pool_id, client_id, client_secret, user, password):
     v = verifier(pool_id, user, password, salt)
     del password  # only the verifier is kept from here on
     sessions = {}
+    # Refresh tokens and rotation (tests/support/rotation.py): SRP_TEST_ROTATION is the app
+    # client's RetryGracePeriodSeconds; unset, the client does not rotate.
+    grace = os.environ.get("SRP_TEST_ROTATION")
+    refresh_tokens = rotation.RefreshTokens(client_id, client_secret, None if grace is None else int(grace))
 
     def error(code, message):
         return 400, {"__type": code, "message": message}
 
-    def check_hash(params):
+    def check_hash(params, username=None):
         if client_secret is None:
             return None
-        msg = (params.get("USERNAME", "") + client_id).encode()
+        msg = ((username or params.get("USERNAME", "")) + client_id).encode()
         want = base64.b64encode(hmac.new(client_secret.encode(), msg, hashlib.sha256).digest()).decode()
         if params.get("SECRET_HASH") != want:
             return error("NotAuthorizedException", f"Unable to verify secret hash for client {client_id}")
@@ -138,7 +150,7 @@ def serve(pool_id, client_id, client_secret, user, password):
         return {"AuthenticationResult": {
             "IdToken": jwt(id_claims),
             "AccessToken": jwt({**common, "token_use": "access", "username": user, "client_id": client_id}),
-            "RefreshToken": secrets.token_urlsafe(32), "ExpiresIn": 3600, "TokenType": "Bearer"}}
+            "RefreshToken": refresh_tokens.issue(), "ExpiresIn": 3600, "TokenType": "Bearer"}}
 
     pending = {}
 
@@ -160,30 +172,54 @@ def serve(pool_id, client_id, client_secret, user, password):
             parameters["CODE_DELIVERY_DESTINATION"] = "a***@e***.com" if name == "EMAIL_OTP" else "+*******1234"
         return 200, {"ChallengeName": name, "Session": session, "ChallengeParameters": parameters}
 
+    def start_srp(params):
+        """The server's side of SRP_A: a real SRP_B and a PASSWORD_VERIFIER challenge."""
+        big_a = int(params.get("SRP_A") or "0", 16)
+        if big_a % N == 0:
+            return error("InvalidParameterException", "SRP_A is 0 mod N")
+        b = secrets.randbits(1024)
+        session = secrets.token_urlsafe(16)
+        block = base64.b64encode(secrets.token_bytes(64)).decode()
+        sessions[session] = (big_a, b, block)
+        return 200, {"ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": {
+            "SALT": format(salt, "x"), "SRP_B": format((K * v + pow(G, b, N)) % N, "x"),
+            "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user, "USERNAME": user}}
+
+    # Choice-based sign-in (tests/support/choice.py): the password is checked against the
+    # verifier, as the stand-in keeps no password.
+    user_auth = choice.UserAuth(
+        user, FACTORS, os.environ.get("SRP_TEST_OTP_FILE"),
+        check_password=lambda pw: hmac.compare_digest(
+            format(verifier(pool_id, user, pw, salt), "x"), format(v, "x")),
+        start_srp=start_srp,
+        after_first_factor=lambda: next_step(list(EXTRA_CHALLENGES)), tokens=tokens)
+
     def handle(target, body):
         if os.environ.get("SRP_TEST_RECORD"):
             with open(os.environ["SRP_TEST_RECORD"], "a") as f:
                 f.write(json.dumps(dict(body, Target=target)) + "\n")
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
+        # Refresh (tests/support/rotation.py).
+        if target == "GetTokensFromRefreshToken":
+            return refresh_tokens.get_tokens(body, tokens)
+        if target == "InitiateAuth" and body.get("AuthFlow") == "REFRESH_TOKEN_AUTH":
+            return refresh_tokens.refresh_token_auth(
+                body.get("AuthParameters", {}), lambda p: check_hash(p, user), tokens)
         if target == "InitiateAuth":
             flow, params = body.get("AuthFlow"), body.get("AuthParameters", {})
-            if flow != "USER_SRP_AUTH":
+            if flow not in FLOWS:
                 return error("InvalidParameterException", f"{flow} flow not enabled for this client")
+            # Choice-based sign-in (tests/support/choice.py).
+            if flow == "USER_AUTH":
+                return user_auth.initiate(params, check_hash)
             if (bad := check_hash(params)):
                 return bad
             if params.get("USERNAME") != user:
                 return error("NotAuthorizedException", "Incorrect username or password.")
-            big_a = int(params["SRP_A"], 16)
-            if big_a % N == 0:
-                return error("InvalidParameterException", "SRP_A is 0 mod N")
-            b = secrets.randbits(1024)
-            session = secrets.token_urlsafe(16)
-            block = base64.b64encode(secrets.token_bytes(64)).decode()
-            sessions[session] = (big_a, b, block)
-            return 200, {"ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": {
-                "SALT": format(salt, "x"), "SRP_B": format((K * v + pow(G, b, N)) % N, "x"),
-                "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user, "USERNAME": user}}
+            return start_srp(params)
+        if target == "RespondToAuthChallenge" and body.get("Session") in user_auth.sessions:
+            return user_auth.respond(body, check_hash)
         if target == "RespondToAuthChallenge" and body.get("ChallengeName") == "PASSWORD_VERIFIER":
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
