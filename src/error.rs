@@ -229,6 +229,15 @@ pub enum Error {
     },
     #[error("Cognito asked for the {0} challenge, which this version cannot answer")]
     UnsupportedChallenge(String),
+    /// A passkey (WEB_AUTHN) chosen as the first factor: only a browser can use one.
+    #[error("a passkey (WEB_AUTHN) can only be used in a browser")]
+    PasskeyNeedsBrowser,
+    /// USER_AUTH answered SELECT_CHALLENGE and there is no terminal to pick a factor on.
+    #[error(
+        "Cognito offers several ways to sign in ({}) and there is no terminal to choose on",
+        offered.join(", ")
+    )]
+    FactorChoiceNeedsTerminal { offered: Vec<String> },
     #[error("user pool `{pool}` or app client `{client}` not found: {message}")]
     UserPoolNotFound {
         pool: String,
@@ -451,6 +460,10 @@ impl Error {
             Error::UnsupportedChallenge(_) => {
                 "sign in once through another client to clear the challenge, or ask for support of it".into()
             }
+            Error::PasskeyNeedsBrowser => {
+                "run `cognito-auth login --browser`: the pool's managed login signs in with passkeys".into()
+            }
+            Error::FactorChoiceNeedsTerminal { .. } => "pass --factor (password, srp, email-otp, sms-otp, passkey), set COGNITO_FACTOR, or save one with `cognito-auth configure --factor`".into(),
             Error::UserPoolNotFound { .. } => {
                 "check user_pool_id, client_id and region with `cognito-auth status`".into()
             }
@@ -548,6 +561,8 @@ impl Error {
             | Error::PasswordMismatch
             | Error::NeedsInput { .. }
             | Error::UnsupportedChallenge(_)
+            | Error::PasskeyNeedsBrowser
+            | Error::FactorChoiceNeedsTerminal { .. }
             | Error::UserPoolNotFound { .. }
             | Error::IdentityPoolNotFound { .. }
             | Error::IdentityPoolRejected { .. }
@@ -743,6 +758,13 @@ mod tests {
                 EXIT_FAILURE,
             ),
             (Error::RoleRequired, EXIT_FAILURE),
+            (Error::PasskeyNeedsBrowser, EXIT_FAILURE),
+            (
+                Error::FactorChoiceNeedsTerminal {
+                    offered: vec![s("password"), s("email-otp")],
+                },
+                EXIT_FAILURE,
+            ),
             (
                 Error::BasicFlowDisabled {
                     pool: s("us-east-1:0"),

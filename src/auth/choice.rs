@@ -72,11 +72,7 @@ impl Factor {
 
 /// A passkey cannot be used from a terminal: the pool's managed login handles it.
 pub fn passkey_needs_browser() -> Error {
-    Error::Refused {
-        message: "a passkey (WEB_AUTHN) can only be used in a browser".into(),
-        hint: "run `cognito-auth login --browser`: the pool's managed login signs in with passkeys"
-            .into(),
-    }
+    Error::PasskeyNeedsBrowser
 }
 
 #[cfg(test)]

@@ -192,13 +192,7 @@ impl Prompt for TerminalPrompt {
             .map(|o| Factor::from_challenge(o).map_or_else(|| o.clone(), |f| f.name().to_owned()))
             .collect();
         if !self.tty {
-            return Err(Error::Refused {
-                message: format!(
-                    "Cognito offers several ways to sign in ({}) and there is no terminal to choose on",
-                    names.join(", ")
-                ),
-                hint: "pass --factor (password, srp, email-otp, sms-otp, passkey), set COGNITO_FACTOR, or save one with `cognito-auth configure --factor`".into(),
-            });
+            return Err(Error::FactorChoiceNeedsTerminal { offered: names });
         }
         let list = names
             .iter()
