@@ -277,7 +277,14 @@ async fn renew(
                 }),
             None => {
                 let idp = sdk::user_pools(app.region());
-                auth::refresh(&idp, app, &session.username, &token).await
+                auth::refresh(
+                    &idp,
+                    app,
+                    &session.username,
+                    &token,
+                    session.device_key.as_deref(),
+                )
+                .await
             }
         };
         let tokens = refreshed.map_err(|e| match e {

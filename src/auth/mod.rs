@@ -1,11 +1,13 @@
 //! Signing in to a Cognito user pool: InitiateAuth with USER_PASSWORD_AUTH or USER_SRP_AUTH and
 //! the challenge loop (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA,
-//! EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP, in any order), with SECRET_HASH on every call when the
-//! app client has a secret.
+//! EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, in any
+//! order), with SECRET_HASH on every call when the app client has a secret and DEVICE_KEY on
+//! every call once a device is known (see [`device`]).
 //!
 //! Nothing here prints or reads the terminal; what the user must supply mid-flow comes through
 //! the [`Prompt`] trait.
 
+pub mod device;
 pub mod jwt;
 pub mod secret_hash;
 pub mod srp;
@@ -120,23 +122,62 @@ struct Step {
     session: Option<String>,
 }
 
+/// What a sign-in got: the tokens, the flow that worked, and what happened to devices.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub tokens: Tokens,
+    pub flow: AuthFlow,
+    /// The pool started tracking this device (`NewDeviceMetadata`): it is to be confirmed.
+    pub new_device: Option<device::NewDevice>,
+    /// The device we signed in as is unknown to the pool and was left out.
+    pub device_dropped: bool,
+}
+
 /// Signs `username` in with `flow` and answers challenges until tokens arrive; returns them
 /// with the flow that worked.
 ///
 /// With [`AuthFlow::Password`], an app client that does not allow USER_PASSWORD_AUTH (new
 /// clients allow only SRP by default) makes this fall back to SRP once, with a notice.
+/// With a `device`, every call carries its DEVICE_KEY and the device challenges are answered
+/// with its password; a device the pool no longer knows ("Device does not exist", at any step)
+/// is dropped and the sign-in starts over without it.
 pub async fn sign_in(
     client: &Client,
     app: &AppClient,
     username: &str,
     password: &Secret<String>,
     flow: AuthFlow,
+    device: Option<&device::DeviceSecrets>,
     prompt: &mut dyn Prompt,
-) -> Result<(Tokens, AuthFlow)> {
+) -> Result<SignedIn> {
+    match attempt(client, app, username, password, flow, device, prompt).await {
+        Err(e) if device.is_some() && device::is_unknown_device(&e) => {
+            prompt.notice(&format!(
+                "the user pool no longer knows this device ({e}); signing in without it"
+            ));
+            let mut signed = attempt(client, app, username, password, flow, None, prompt).await?;
+            signed.device_dropped = true;
+            Ok(signed)
+        }
+        other => other,
+    }
+}
+
+async fn attempt(
+    client: &Client,
+    app: &AppClient,
+    username: &str,
+    password: &Secret<String>,
+    flow: AuthFlow,
+    device: Option<&device::DeviceSecrets>,
+    prompt: &mut dyn Prompt,
+) -> Result<SignedIn> {
+    let device_key = device.map(|d| d.device_key.as_str());
     let password_step = match flow {
         AuthFlow::Password => {
             let proof = ("PASSWORD", password.expose().as_str());
-            match initiate(client, app, username, AuthFlowType::UserPasswordAuth, proof).await {
+            let flow = AuthFlowType::UserPasswordAuth;
+            match initiate(client, app, username, flow, proof, device_key).await {
                 // Cognito has no error code of its own for a flow the client does not allow:
                 // InvalidParameterException covers many causes, and only its message tells.
                 Err(Error::Service { code, message, .. })
@@ -156,7 +197,7 @@ pub async fn sign_in(
     let (first, srp) = match password_step {
         Some(step) => (step, None),
         None => {
-            let (step, srp) = initiate_srp(client, app, username).await?;
+            let (step, srp) = initiate_srp(client, app, username, device_key).await?;
             (step, Some(srp))
         }
     };
@@ -166,9 +207,21 @@ pub async fn sign_in(
         AuthFlow::Password
     };
     let mut step = first;
+    let mut device_srp: Option<srp::SrpClient> = None;
     for _ in 0..MAX_ROUNDS {
-        if let Some(result) = step.result {
-            return Ok((tokens(result)?, used));
+        if let Some(mut result) = step.result {
+            let new_device = result.new_device_metadata.take().and_then(|m| {
+                Some(device::NewDevice {
+                    device_key: m.device_key?,
+                    device_group_key: m.device_group_key?,
+                })
+            });
+            return Ok(SignedIn {
+                tokens: tokens(result)?,
+                flow: used,
+                new_device,
+                device_dropped: false,
+            });
         }
         let Some(name) = step.challenge.clone() else {
             return Err(Error::Service {
@@ -253,7 +306,45 @@ pub async fn sign_in(
                 }
                 session = Some(setup_totp(client, app, &user, session.take(), prompt).await?);
             }
+            ChallengeNameType::DeviceSrpAuth => {
+                let device = device.ok_or_else(|| {
+                    Error::UnsupportedChallenge("DEVICE_SRP_AUTH without a device".into())
+                })?;
+                let client = srp::SrpClient::for_device(&device.device_group_key)?;
+                responses.push(("SRP_A".into(), client.public_a()));
+                device_srp = Some(client);
+            }
+            ChallengeNameType::DevicePasswordVerifier => {
+                let (Some(device), Some(client)) = (device, device_srp.as_ref()) else {
+                    return Err(Error::UnsupportedChallenge(
+                        "DEVICE_PASSWORD_VERIFIER without DEVICE_SRP_AUTH".into(),
+                    ));
+                };
+                let missing = |k: &str| Error::Service {
+                    operation: "DEVICE_SRP_AUTH",
+                    code: "InvalidChallenge".into(),
+                    message: format!("DEVICE_PASSWORD_VERIFIER without {k}"),
+                };
+                let secret_block = param("SECRET_BLOCK").ok_or_else(|| missing("SECRET_BLOCK"))?;
+                let claim = client.password_claim(
+                    &device.device_key,
+                    &device.device_password,
+                    param("SALT").ok_or_else(|| missing("SALT"))?,
+                    param("SRP_B").ok_or_else(|| missing("SRP_B"))?,
+                    secret_block,
+                    srp::timestamp(crate::clock::now()),
+                )?;
+                responses.push((
+                    "PASSWORD_CLAIM_SECRET_BLOCK".into(),
+                    secret_block.to_owned(),
+                ));
+                responses.push(("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature));
+                responses.push(("TIMESTAMP".into(), claim.timestamp));
+            }
             other => return Err(Error::UnsupportedChallenge(other.as_str().to_owned())),
+        }
+        if let Some(key) = device_key {
+            responses.push(("DEVICE_KEY".into(), key.to_owned()));
         }
         let mut reply = client
             .respond_to_auth_challenge()
@@ -361,6 +452,7 @@ async fn initiate(
     username: &str,
     flow: AuthFlowType,
     proof: (&str, &str),
+    device_key: Option<&str>,
 ) -> Result<Step> {
     let mut request = client
         .initiate_auth()
@@ -368,6 +460,9 @@ async fn initiate(
         .client_id(&app.client_id)
         .auth_parameters("USERNAME", username)
         .auth_parameters(proof.0, proof.1);
+    if let Some(key) = device_key {
+        request = request.auth_parameters("DEVICE_KEY", key);
+    }
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
@@ -388,6 +483,7 @@ async fn initiate_srp(
     client: &Client,
     app: &AppClient,
     username: &str,
+    device_key: Option<&str>,
 ) -> Result<(Step, srp::SrpClient)> {
     let srp = srp::SrpClient::new(&app.user_pool_id)?;
     let step = initiate(
@@ -396,6 +492,7 @@ async fn initiate_srp(
         username,
         AuthFlowType::UserSrpAuth,
         ("SRP_A", &srp.public_a()),
+        device_key,
     )
     .await?;
     Ok((step, srp))
@@ -411,12 +508,17 @@ pub async fn refresh(
     app: &AppClient,
     username: &str,
     refresh_token: &Secret<String>,
+    device_key: Option<&str>,
 ) -> Result<Tokens> {
     let mut request = client
         .initiate_auth()
         .auth_flow(AuthFlowType::RefreshTokenAuth)
         .client_id(&app.client_id)
         .auth_parameters("REFRESH_TOKEN", refresh_token.expose());
+    // A device's tokens refresh only with its key ("Invalid Refresh Token" without it).
+    if let Some(key) = device_key {
+        request = request.auth_parameters("DEVICE_KEY", key);
+    }
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
     }
@@ -503,7 +605,7 @@ fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
 
 /// Turns a user pool's error answer into a sentence about this user and client.
 /// A user pool call's failure, explained for this user and client.
-fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
+pub(crate) fn pool_error<E>(e: SdkError<E, HttpResponse>, app: &AppClient, username: &str) -> Error
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
