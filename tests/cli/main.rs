@@ -5,6 +5,7 @@ mod bad_settings;
 mod browser;
 mod completions;
 mod configure;
+mod devices;
 mod faults;
 mod files;
 mod help;

@@ -11,7 +11,9 @@ SMS_MFA, NEW_PASSWORD_REQUIRED, or any other name) before handing out tokens. NE
 names the attributes in SRP_TEST_REQUIRED_ATTRIBUTES (comma-separated, e.g. `name,family_name`)
 as required, as a pool whose schema requires them does, and accepts only an answer with a new
 password and a non-empty value for each. With SRP_TEST_RECORD set, every request it receives is
-appended there as one JSON line (its body, plus `Target`: the operation).
+appended there as one JSON line (its body, plus `Target`: the operation). With SRP_TEST_DEVICES
+(`always` or `opt-in`) it tracks devices as `devices.py` describes, and serves REFRESH_TOKEN_AUTH
+(a device's tokens only with its DEVICE_KEY).
 
 Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
@@ -29,6 +31,9 @@ import secrets
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from devices import Devices  # noqa: E402
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
@@ -111,6 +116,7 @@ def serve(pool_id, client_id, client_secret, user, password):
     v = verifier(pool_id, user, password, salt)
     del password  # only the verifier is kept from here on
     sessions = {}
+    devices = Devices(os.environ.get("SRP_TEST_DEVICES") or None, pool_id, user, (N, G, K, pad, hash_hex))
 
     def error(code, message):
         return 400, {"__type": code, "message": message}
@@ -130,7 +136,7 @@ def serve(pool_id, client_id, client_secret, user, password):
             return f"{enc({'alg': 'none', 'kid': 'srp-test'})}.{enc(claims)}.sig"
         now = int(time.time())
         common = {"sub": "5f0c1b2a-0000-4000-8000-000000000001", "iss": f"https://cognito-idp.test/{pool_id}",
-                  "exp": now + 3600, "iat": now}
+                  "exp": now + 3600, "iat": now, "jti": secrets.token_hex(8)}
         id_claims = {**common, "token_use": "id", "cognito:username": user, "aud": client_id}
         if os.environ.get("SRP_TEST_ROLES"):  # as group-to-role mapping puts them in the token
             id_claims["cognito:roles"] = os.environ["SRP_TEST_ROLES"].split(",")
@@ -142,13 +148,14 @@ def serve(pool_id, client_id, client_secret, user, password):
 
     pending = {}
 
-    def next_step(remaining):
-        """Walks the extra challenges configured for the test, then hands out tokens."""
+    def next_step(remaining, device=None):
+        """Walks the extra challenges configured for the test, then hands out tokens (for
+        `device`, or with NewDeviceMetadata when no device was named)."""
         if not remaining:
-            return 200, tokens()
+            return 200, devices.issue(tokens(), device)
         name, rest = remaining[0], remaining[1:]
         session = secrets.token_urlsafe(16)
-        pending[session] = (name, rest)
+        pending[session] = (name, rest, device)
         parameters = {"USERNAME": user}
         if name == "SELECT_MFA_TYPE":
             parameters["MFAS_CAN_CHOOSE"] = json.dumps(["SMS_MFA", "EMAIL_OTP"])
@@ -164,8 +171,21 @@ def serve(pool_id, client_id, client_secret, user, password):
         if os.environ.get("SRP_TEST_RECORD"):
             with open(os.environ["SRP_TEST_RECORD"], "a") as f:
                 f.write(json.dumps(dict(body, Target=target)) + "\n")
+        if target in Devices.OPERATIONS:
+            return devices.operation(target, body)
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
+        if target == "InitiateAuth" and body.get("AuthFlow") == "REFRESH_TOKEN_AUTH" and devices.mode:
+            params = body.get("AuthParameters", {})
+            if params.get("REFRESH_TOKEN") not in devices.refresh:
+                return error("NotAuthorizedException", "Invalid Refresh Token")
+            if (bad := devices.check_refresh(params)):
+                return bad
+            result = tokens()
+            del result["AuthenticationResult"]["RefreshToken"]
+            devices.tokens[result["AuthenticationResult"]["AccessToken"]] = devices.device_of_refresh(
+                params["REFRESH_TOKEN"])
+            return 200, result
         if target == "InitiateAuth":
             flow, params = body.get("AuthFlow"), body.get("AuthParameters", {})
             if flow != "USER_SRP_AUTH":
@@ -180,7 +200,7 @@ def serve(pool_id, client_id, client_secret, user, password):
             b = secrets.randbits(1024)
             session = secrets.token_urlsafe(16)
             block = base64.b64encode(secrets.token_bytes(64)).decode()
-            sessions[session] = (big_a, b, block)
+            sessions[session] = (big_a, b, block, params.get("DEVICE_KEY"))
             return 200, {"ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": {
                 "SALT": format(salt, "x"), "SRP_B": format((K * v + pow(G, b, N)) % N, "x"),
                 "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user, "USERNAME": user}}
@@ -188,7 +208,7 @@ def serve(pool_id, client_id, client_secret, user, password):
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
                 return bad
-            big_a, b, block = sessions.pop(body.get("Session"), (None, None, None))
+            big_a, b, block, device_key = sessions.pop(body.get("Session"), (None, None, None, None))
             if big_a is None or params.get("PASSWORD_CLAIM_SECRET_BLOCK") != block:
                 return error("NotAuthorizedException", "Invalid session for the user.")
             if not TIMESTAMP.match(params.get("TIMESTAMP", "")):
@@ -196,12 +216,19 @@ def serve(pool_id, client_id, client_secret, user, password):
             want = server_signature(pool_id, params.get("USERNAME", ""), v, b, big_a, block, params["TIMESTAMP"])
             if params.get("USERNAME") != user or not hmac.compare_digest(want, params.get("PASSWORD_CLAIM_SIGNATURE", "")):
                 return error("NotAuthorizedException", "Incorrect username or password.")
-            return next_step(list(EXTRA_CHALLENGES))
+            # A device named here or at InitiateAuth: unknown is an error as late as this step.
+            kind, then = devices.after_password(params.get("DEVICE_KEY") or device_key)
+            if kind == "tokens":
+                return next_step(list(EXTRA_CHALLENGES), then)
+            return then
+        if target == "RespondToAuthChallenge" and body.get("ChallengeName") in (
+                "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"):
+            return devices.challenge(body, check_hash, tokens)
         if target == "RespondToAuthChallenge" and body.get("Session") in pending:
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
                 return bad
-            name, remaining = pending.pop(body["Session"])
+            name, remaining, device = pending.pop(body["Session"])
             if body.get("ChallengeName") != name:
                 return error("InvalidParameterException", f"expected an answer to {name}")
             answer = {"SELECT_MFA_TYPE": params.get("ANSWER") in ("SMS_MFA", "EMAIL_OTP"),
@@ -211,7 +238,7 @@ def serve(pool_id, client_id, client_secret, user, password):
                           params.get("userAttributes." + a) for a in REQUIRED_ATTRIBUTES)}.get(name, False)
             if not answer:
                 return error("CodeMismatchException", "Invalid code or answer received for user")
-            return next_step(remaining)
+            return next_step(remaining, device)
         return error("InvalidParameterException", f"{target} is not served here")
 
     class Handler(http.server.BaseHTTPRequestHandler):
