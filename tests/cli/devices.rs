@@ -68,6 +68,29 @@ fn device_file(sb: &Sandbox) -> std::path::PathBuf {
 }
 
 #[test]
+fn the_stand_in_accepts_both_reference_implementations_device_answers() {
+    let python = std::env::var("MOTO_PYTHON")
+        .unwrap_or_else(|_| format!("{}/.venv/bin/python", env!("CARGO_MANIFEST_DIR")));
+    let out = std::process::Command::new(python)
+        .arg(format!(
+            "{}/tests/support/srp_server.py",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .arg("--check-device-vectors")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "12 device vectors verified\n"
+    );
+}
+
+#[test]
 fn a_remembered_device_signs_in_with_no_mfa_code_at_all() {
     let record = tempfile::NamedTempFile::new().unwrap();
     let (_server, sb) = pool("always", &record);

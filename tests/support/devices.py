@@ -180,5 +180,27 @@ class Devices:
         return 200, {}
 
 
+def check_vectors(path, math):
+    """Checks every signature of `device_vectors.json` (pycognito, amazon-cognito-identity-js)
+    with this stand-in's own server math, from only what ConfirmDevice would have stored."""
+    import json
+    vectors = json.load(open(path, encoding="utf-8"))
+    devices = Devices("always", "us-east-1_Check", "user", math)
+    for vec in vectors:
+        device = dict(group=vec["device_group_key"],
+                      salt=int.from_bytes(base64.b64decode(vec["verifier_salt"]), "big"),
+                      verifier=int.from_bytes(base64.b64decode(vec["password_verifier"]), "big"))
+        if format(device["salt"], "x") != vec["srp_salt"]:
+            print(f"SALT MISMATCH {vec['implementation']} {vec['id']}")
+            return 1
+        sig = devices.signature(device, vec["device_key"], int(vec["b"], 16), int(vec["A"], 16),
+                                vec["secret_block"], vec["timestamp"])
+        if sig != vec["signature"]:
+            print(f"MISMATCH {vec['implementation']} {vec['id']}")
+            return 1
+    print(f"{len(vectors)} device vectors verified")
+    return 0
+
+
 def error(code, message):
     return 400, {"__type": code, "message": message}

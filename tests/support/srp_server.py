@@ -19,6 +19,7 @@ Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
                                                                      stop when stdin closes
   srp_server.py --check-vectors   verify tests/fixtures/srp/vectors.json with the server math
+  srp_server.py --check-device-vectors   the same for device_vectors.json (devices.py's math)
 """
 import base64
 import hashlib
@@ -266,5 +267,9 @@ def serve(pool_id, client_id, client_secret, user, password):
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check-vectors"]:
         sys.exit(check_vectors())
+    if sys.argv[1:] == ["--check-device-vectors"]:
+        import devices
+        sys.exit(devices.check_vectors(os.path.join(os.path.dirname(__file__), "..", "fixtures", "srp",
+                                                    "device_vectors.json"), (N, G, K, pad, hash_hex)))
     pool, client, secret, name, pw = sys.argv[1:6]
     serve(pool, client, None if secret == "-" else secret, name, pw)
