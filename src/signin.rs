@@ -456,6 +456,11 @@ async fn devices(
             }
         }
     }
+    if signed.device_verified
+        && let Some(known) = current.as_mut()
+    {
+        known.remembered = true;
+    }
     let Some(mut secrets) = current else {
         if remember {
             prompt.notice(

@@ -180,8 +180,12 @@ pub async fn forget(
 /// "Device does not exist"). The same code also means an unknown pool or client, which only
 /// the message tells apart.
 pub fn is_unknown_device(err: &Error) -> bool {
-    matches!(err, Error::UserPoolNotFound { message, .. }
-        if message.to_ascii_lowercase().contains("device"))
+    matches!(err, Error::UserPoolNotFound { message, .. } if is_unknown_device_message(message))
+}
+
+/// Whether a ResourceNotFoundException's message is about the device.
+pub fn is_unknown_device_message(message: &str) -> bool {
+    message.to_ascii_lowercase().contains("device")
 }
 
 #[cfg(test)]

@@ -131,6 +131,8 @@ pub struct SignedIn {
     pub new_device: Option<device::NewDevice>,
     /// The device we signed in as is unknown to the pool and was left out.
     pub device_dropped: bool,
+    /// The device proved itself (DEVICE_PASSWORD_VERIFIER): the pool remembers it.
+    pub device_verified: bool,
 }
 
 /// Signs `username` in with `flow` and answers challenges until tokens arrive; returns them
@@ -151,9 +153,12 @@ pub async fn sign_in(
     prompt: &mut dyn Prompt,
 ) -> Result<SignedIn> {
     match attempt(client, app, username, password, flow, device, prompt).await {
-        Err(e) if device.is_some() && device::is_unknown_device(&e) => {
+        Err(Error::UserPoolNotFound { message, .. })
+            if device.is_some() && device::is_unknown_device_message(&message) =>
+        {
+            let key = device.map(|d| d.device_key.as_str()).unwrap_or_default();
             prompt.notice(&format!(
-                "the user pool no longer knows this device ({e}); signing in without it"
+                "the user pool no longer knows device {key} ({message}); signing in without it"
             ));
             let mut signed = attempt(client, app, username, password, flow, None, prompt).await?;
             signed.device_dropped = true;
@@ -221,6 +226,7 @@ async fn attempt(
                 flow: used,
                 new_device,
                 device_dropped: false,
+                device_verified: device_srp.is_some(),
             });
         }
         let Some(name) = step.challenge.clone() else {

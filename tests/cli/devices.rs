@@ -265,10 +265,9 @@ fn a_device_the_pool_does_not_know_is_dropped_and_the_sign_in_goes_on() {
     .unwrap();
     login_with_code(&sb, &[])
         .success()
-        .stderr(predicate::str::contains(
-            "note: the user pool no longer knows this device (",
-        ))
-        .stderr(predicate::str::contains("Device does not exist."))
+        .stderr(predicate::str::contains(format!(
+            "note: the user pool no longer knows device {gone} (Device does not exist.); signing in without it\n"
+        )))
         .stderr(predicate::str::contains("Signed in as alice-premium"));
     let all = requests(&record);
     // Refused as late as the password verifier, then again from the start without it.
@@ -316,4 +315,44 @@ fn a_device_s_tokens_refresh_with_its_device_key() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("Invalid Refresh Token"));
+}
+
+#[test]
+fn the_device_secrets_live_in_the_secret_service_when_there_is_one() {
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, mut sb) = pool("always", &record);
+    let service = match SecretService::start(sb.home.path()) {
+        Ok(service) => service,
+        Err(why) if std::env::var_os(KEYRING_REQUIRED).is_some() => {
+            panic!("no Secret Service although scripts/test.sh installed one: {why}")
+        }
+        Err(why) => {
+            eprintln!("skipped: no Secret Service ({why}); scripts/test.sh installs one");
+            return;
+        }
+    };
+    sb.env("COGNITO_AUTH_KEYRING", "on")
+        .env("DBUS_SESSION_BUS_ADDRESS", &service.address);
+    login_with_code(&sb, &[]).success();
+    let entry = format!("device.{POOL}.{}", hex::encode(ALICE.as_bytes()));
+    let stored = service
+        .lookup(&["service", "cognito-auth", "username", &entry])
+        .expect("the device secrets in the keyring");
+    let secrets: serde_json::Value = serde_json::from_str(stored.trim()).unwrap();
+    assert_eq!(secrets["device_key"], sb.session("dev")["device_key"]);
+    assert!(!device_file(&sb).exists());
+    // From the keyring, the device proves itself: no MFA code.
+    sb.login("dev", ALICE, PASSWORD).success();
+    assert!(
+        steps(&requests(&record))
+            .contains(&"RespondToAuthChallenge:DEVICE_PASSWORD_VERIFIER".to_owned())
+    );
+    sb.cmd()
+        .args(["logout", "--profile", "dev", "--forget-device"])
+        .assert()
+        .success();
+    assert_eq!(
+        service.lookup(&["service", "cognito-auth", "username", &entry]),
+        None
+    );
 }
