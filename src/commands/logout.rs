@@ -17,6 +17,7 @@ use crate::error::Result;
 use crate::hosted_ui::HostedUi;
 use crate::keystore;
 use crate::sdk;
+use crate::secret::Secret;
 use crate::settings::{self, Flags, Settings};
 use crate::signin;
 
@@ -54,7 +55,14 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             None => None,
         };
         if args.forget_device {
-            forget_device(&idp, &app, session, &mut done, &mut warnings)?;
+            forget_device(
+                &idp,
+                &app,
+                session,
+                token.as_ref(),
+                &mut done,
+                &mut warnings,
+            )?;
         }
         let hosted_ui = session
             .hosted_ui
@@ -165,10 +173,13 @@ pub fn run(args: LogoutArgs) -> Result<()> {
 
 /// ForgetDevice for the session's device (if the pool has one for it), then deletes the
 /// device's secrets here whatever the pool said: a device the pool already forgot is gone.
+/// ForgetDevice needs a live access token: an expired one is refreshed first (before the
+/// refresh token is revoked).
 fn forget_device(
     idp: &aws_sdk_cognitoidentityprovider::Client,
     app: &auth::AppClient,
     session: &cache::Session,
+    refresh_token: Option<&Secret<String>>,
     done: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Result<()> {
@@ -183,14 +194,26 @@ fn forget_device(
             .flatten()
             .map(|d| d.device_key)
     });
-    if let Some(key) = &key {
-        match sdk::bounded(auth::device::forget(
+    let mut access = session.access_token.clone();
+    if let (Some(_), Some(token), false) = (
+        &key,
+        refresh_token,
+        session.tokens_live(crate::clock::now()) || session.hosted_ui.is_some(),
+    ) {
+        let refreshed = sdk::bounded(auth::refresh(
             idp,
             app,
-            user,
-            &session.access_token,
-            key,
-        )) {
+            &session.username,
+            token,
+            session.device_key.as_deref(),
+        ));
+        match refreshed {
+            Ok(tokens) => access = tokens.access_token,
+            Err(e) => warnings.push(format!("the expired access token was not refreshed: {e}")),
+        }
+    }
+    if let Some(key) = &key {
+        match sdk::bounded(auth::device::forget(idp, app, user, &access, key)) {
             Ok(()) => done.push(format!("the user pool forgot device {key}")),
             Err(e) if auth::device::is_unknown_device(&e) => {
                 done.push(format!("device {key} was already unknown to the user pool"));

@@ -356,3 +356,29 @@ fn the_device_secrets_live_in_the_secret_service_when_there_is_one() {
         None
     );
 }
+
+#[test]
+fn forget_device_with_expired_tokens_refreshes_them_first() {
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, sb) = pool("always", &record);
+    login_with_code(&sb, &[]).success();
+    let key = sb.session("dev")["device_key"].as_str().unwrap().to_owned();
+    let old_access = sb.session("dev")["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sb.age_tokens("dev");
+    std::fs::write(record.path(), "").unwrap();
+    sb.cmd()
+        .args(["logout", "--profile", "dev", "--forget-device"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "the user pool forgot device {key}"
+        )));
+    let calls = requests(&record);
+    assert_eq!(steps(&calls)[..2], ["InitiateAuth", "ForgetDevice"]);
+    assert_eq!(calls[0]["AuthFlow"], "REFRESH_TOKEN_AUTH");
+    assert_eq!(calls[0]["AuthParameters"]["DEVICE_KEY"], key.as_str());
+    assert_ne!(calls[1]["AccessToken"], old_access.as_str());
+}
