@@ -14,7 +14,9 @@ use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::srp::{g, hash_hex, hex_bytes, n, pad_hex};
+use std::collections::HashMap;
+
+use super::srp::{SrpClient, g, hash_hex, hex_bytes, n, pad_hex, timestamp};
 use super::{AppClient, pool_error};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -101,6 +103,56 @@ pub fn device_name() -> String {
     } else {
         format!("cognito-auth@{host}")
     }
+}
+
+/// DEVICE_SRP_AUTH: a fresh SRP client for the device (kept for the next step) and its SRP_A.
+pub fn srp_auth(device: Option<&DeviceSecrets>) -> Result<(SrpClient, String)> {
+    let device = device
+        .ok_or_else(|| Error::UnsupportedChallenge("DEVICE_SRP_AUTH without a device".into()))?;
+    let client = SrpClient::for_device(&device.device_group_key)?;
+    let srp_a = client.public_a();
+    Ok((client, srp_a))
+}
+
+/// DEVICE_PASSWORD_VERIFIER's answer: the signature over the device group key, the device
+/// key, the secret block and the timestamp, keyed by the device's SRP session key.
+pub fn password_verifier(
+    device: Option<&DeviceSecrets>,
+    client: Option<&SrpClient>,
+    parameters: &HashMap<String, String>,
+) -> Result<Vec<(String, String)>> {
+    let (Some(device), Some(client)) = (device, client) else {
+        return Err(Error::UnsupportedChallenge(
+            "DEVICE_PASSWORD_VERIFIER without DEVICE_SRP_AUTH".into(),
+        ));
+    };
+    let param = |k: &str| {
+        parameters
+            .get(k)
+            .map(String::as_str)
+            .ok_or_else(|| Error::Service {
+                operation: "DEVICE_SRP_AUTH",
+                code: "InvalidChallenge".into(),
+                message: format!("DEVICE_PASSWORD_VERIFIER without {k}"),
+            })
+    };
+    let secret_block = param("SECRET_BLOCK")?;
+    let claim = client.password_claim(
+        &device.device_key,
+        &device.device_password,
+        param("SALT")?,
+        param("SRP_B")?,
+        secret_block,
+        timestamp(crate::clock::now()),
+    )?;
+    Ok(vec![
+        (
+            "PASSWORD_CLAIM_SECRET_BLOCK".into(),
+            secret_block.to_owned(),
+        ),
+        ("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature),
+        ("TIMESTAMP".into(), claim.timestamp),
+    ])
 }
 
 /// Confirms a new device with a fresh password; returns its secrets and whether remembering
@@ -191,7 +243,6 @@ pub fn is_unknown_device_message(message: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::srp::SrpClient;
 
     fn vectors() -> Vec<serde_json::Value> {
         serde_json::from_str(include_str!("../../tests/fixtures/srp/device_vectors.json")).unwrap()

@@ -313,39 +313,16 @@ async fn attempt(
                 session = Some(setup_totp(client, app, &user, session.take(), prompt).await?);
             }
             ChallengeNameType::DeviceSrpAuth => {
-                let device = device.ok_or_else(|| {
-                    Error::UnsupportedChallenge("DEVICE_SRP_AUTH without a device".into())
-                })?;
-                let client = srp::SrpClient::for_device(&device.device_group_key)?;
-                responses.push(("SRP_A".into(), client.public_a()));
+                let (client, srp_a) = device::srp_auth(device)?;
+                responses.push(("SRP_A".into(), srp_a));
                 device_srp = Some(client);
             }
             ChallengeNameType::DevicePasswordVerifier => {
-                let (Some(device), Some(client)) = (device, device_srp.as_ref()) else {
-                    return Err(Error::UnsupportedChallenge(
-                        "DEVICE_PASSWORD_VERIFIER without DEVICE_SRP_AUTH".into(),
-                    ));
-                };
-                let missing = |k: &str| Error::Service {
-                    operation: "DEVICE_SRP_AUTH",
-                    code: "InvalidChallenge".into(),
-                    message: format!("DEVICE_PASSWORD_VERIFIER without {k}"),
-                };
-                let secret_block = param("SECRET_BLOCK").ok_or_else(|| missing("SECRET_BLOCK"))?;
-                let claim = client.password_claim(
-                    &device.device_key,
-                    &device.device_password,
-                    param("SALT").ok_or_else(|| missing("SALT"))?,
-                    param("SRP_B").ok_or_else(|| missing("SRP_B"))?,
-                    secret_block,
-                    srp::timestamp(crate::clock::now()),
-                )?;
-                responses.push((
-                    "PASSWORD_CLAIM_SECRET_BLOCK".into(),
-                    secret_block.to_owned(),
-                ));
-                responses.push(("PASSWORD_CLAIM_SIGNATURE".into(), claim.signature));
-                responses.push(("TIMESTAMP".into(), claim.timestamp));
+                responses.extend(device::password_verifier(
+                    device,
+                    device_srp.as_ref(),
+                    &step.parameters,
+                )?);
             }
             other => return Err(Error::UnsupportedChallenge(other.as_str().to_owned())),
         }
