@@ -88,6 +88,12 @@ pub struct Session {
     /// left there are still recognised as ours (and replaced) by the next refresh.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profile_keys: Vec<String>,
+    /// The remembered device this session signed in from (DEVICE_KEY), sent on refreshes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
+    /// Whether the user pool remembers that device (so it skips MFA).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub device_remembered: bool,
     /// The last refresh that failed, so callers queued behind it reuse its error instead of
     /// each trying (and waiting) again.
     #[serde(default, skip_serializing_if = "Option::is_none")]

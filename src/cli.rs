@@ -189,6 +189,10 @@ pub struct LoginArgs {
     /// The MFA code, if Cognito asks for one (else COGNITO_MFA_CODE, mfa_process or a prompt).
     #[arg(long, value_name = "CODE")]
     pub mfa_code: Option<String>,
+    /// Have the user pool remember this device, so later sign-ins skip MFA (pools where
+    /// remembering devices is the user's choice). Implies --fresh.
+    #[arg(long)]
+    pub remember_device: bool,
     /// Credential lifetime, 1h..12h: the identity pool's basic flow and STS.
     #[arg(long, value_name = "D")]
     pub duration: Option<String>,
@@ -197,11 +201,11 @@ pub struct LoginArgs {
     pub role_arn: Option<String>,
     /// Sign in through the user pool's Hosted UI in the system browser (authorization code
     /// with PKCE): for federated users (Google, SAML, OIDC) and pools without passwords.
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code"])]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code", "remember_device"])]
     pub browser: bool,
     /// Like --browser, but print the URL for a browser elsewhere instead of opening one; the
     /// address that browser ends up on can be pasted back on stdin.
-    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code"])]
+    #[arg(long, conflicts_with_all = ["username", "password_stdin", "auth_flow", "factor", "mfa_code", "remember_device"])]
     pub no_browser: bool,
     /// With --browser: go straight to this federated identity provider (its name in the pool).
     #[arg(long, value_name = "NAME")]
@@ -266,6 +270,10 @@ pub struct LogoutArgs {
     /// Also sign the user out of every device (GlobalSignOut).
     #[arg(long)]
     pub global: bool,
+    /// Also make the user pool forget this device (ForgetDevice) and delete its secrets, so
+    /// the next sign-in asks for MFA again.
+    #[arg(long)]
+    pub forget_device: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,12 @@
 //! Where refresh tokens live: the OS keyring (macOS Keychain, Windows Credential Manager, the
 //! Secret Service on Linux) when one answers, else a 0600 file in the cache folder.
 //! `COGNITO_AUTH_KEYRING=off` skips the keyring (the tests use it so they never touch yours).
+//!
+//! A remembered device's secrets (its key, group key and password) live in the same places,
+//! per user pool and user rather than per profile: any profile that signs that user in to
+//! that pool is the same device.
 
+use crate::auth::device::DeviceSecrets;
 use crate::awsfiles::store::{self, Locked};
 use crate::cache::{self, TokenStore};
 use crate::env_vars;
@@ -136,4 +141,50 @@ fn remove_file(path: &std::path::Path) -> Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(path, e)),
         _ => Ok(()),
     }
+}
+
+/// The keyring entry and file name of a user's device in a pool: the user name hex-encoded,
+/// so any name (an email, a name with `/`) makes one safe file name.
+fn device_id(user_pool_id: &str, user: &str) -> String {
+    format!("device.{user_pool_id}.{}", hex::encode(user.as_bytes()))
+}
+
+fn device_file(user_pool_id: &str, user: &str) -> Result<std::path::PathBuf> {
+    Ok(cache::cache_dir()?
+        .join("devices")
+        .join(format!("{}.json", device_id(user_pool_id, user))))
+}
+
+/// The device `user` signed in to `user_pool_id` from, if one was confirmed. Secrets that
+/// cannot be read are no device: the next sign-in makes a new one.
+pub fn load_device(user_pool_id: &str, user: &str) -> Result<Option<DeviceSecrets>> {
+    let id = device_id(user_pool_id, user);
+    if let Some(text) = entry(&id).and_then(|e| e.get_password().ok()) {
+        return Ok(serde_json::from_str(&text).ok());
+    }
+    let text = cache::read_state(&device_file(user_pool_id, user)?).unwrap_or_default();
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+/// Saves a device's secrets (keyring, else a 0600 file); says where they went.
+pub fn save_device(user_pool_id: &str, user: &str, device: &DeviceSecrets) -> Result<TokenStore> {
+    let text = serde_json::to_string(device).expect("device secrets serialize");
+    let path = device_file(user_pool_id, user)?;
+    if let Some(entry) = entry(&device_id(user_pool_id, user))
+        && entry.set_password(&text).is_ok()
+    {
+        remove_file(&path)?;
+        return Ok(TokenStore::Keyring);
+    }
+    let lock = Locked::acquire(&path)?;
+    lock.write(&text)?;
+    Ok(TokenStore::File)
+}
+
+/// Deletes a device's secrets wherever they are; whether there were any.
+pub fn delete_device(user_pool_id: &str, user: &str) -> Result<bool> {
+    let in_keyring =
+        entry(&device_id(user_pool_id, user)).is_some_and(|e| e.delete_credential().is_ok());
+    let in_file = cache::remove_state(&device_file(user_pool_id, user)?)?;
+    Ok(in_keyring || in_file)
 }

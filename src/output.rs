@@ -58,6 +58,12 @@ pub struct SessionView {
     /// The Hosted UI the session signed in through (`login --browser`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_ui: Option<String>,
+    /// The device the session signed in from, when the pool tracks devices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
+    /// Whether the pool remembers that device (it then skips MFA).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_remembered: Option<bool>,
 }
 
 impl SessionView {
@@ -73,6 +79,11 @@ impl SessionView {
             refresh_token: session.refresh_token,
             cached_credentials_expire: clock::rfc3339(session.credentials.expiration),
             hosted_ui: session.hosted_ui.clone(),
+            device_remembered: session
+                .device_key
+                .as_ref()
+                .map(|_| session.device_remembered),
+            device_key: session.device_key.clone(),
         }
     }
 }
@@ -131,6 +142,14 @@ impl StatusView {
                     None => "none",
                 };
                 out += &format!("refresh token      {refresh}\n");
+                if let Some(key) = &l.device_key {
+                    let state = if l.device_remembered == Some(true) {
+                        "remembered (MFA skipped)"
+                    } else {
+                        "not remembered"
+                    };
+                    out += &format!("device             {key}, {state}\n");
+                }
                 out += &format!(
                     "cached credentials expire {}\n",
                     l.cached_credentials_expire
@@ -305,6 +324,8 @@ mod tests {
                 refresh_token: Some(TokenStore::File),
                 cached_credentials_expire: "2026-01-01T01:00:00Z".into(),
                 hosted_ui: None,
+                device_key: None,
+                device_remembered: None,
             }),
             credentials: Some(CredentialsView {
                 file: "/h/.aws/credentials".into(),

@@ -274,8 +274,14 @@ async fn renew(
                 }),
             None => {
                 let idp = sdk::user_pools(app.region());
-                // The devices branch passes the session's device key here.
-                auth::refresh(&idp, app, &session.username, &token, None).await
+                auth::refresh(
+                    &idp,
+                    app,
+                    &session.username,
+                    &token,
+                    session.device_key.as_deref(),
+                )
+                .await
             }
         };
         let tokens = refreshed.map_err(|e| match e {

@@ -10,7 +10,8 @@
 //!
 //! Nothing here prints or reads the terminal: questions go through [`Prompt`].
 
-use crate::auth::{self, AppClient, AuthFlow, Tokens, jwt};
+use crate::auth::device::{self, DeviceSecrets};
+use crate::auth::{self, AppClient, AuthFlow, SignedIn, Tokens, jwt};
 use crate::awsfiles::AwsFiles;
 use crate::cache::{self, CachedCredentials, Session, SessionLock, TokenStore};
 use crate::clock;
@@ -157,18 +158,40 @@ impl SignIn<'_> {
         password: Option<&Secret<String>>,
         prompt: &mut dyn Prompt,
     ) -> Result<Session> {
+        self.with_password_remembering(username, password, false, prompt)
+    }
+
+    /// The password sign-in as the user's remembered device, if there is one; a device the pool
+    /// starts tracking is confirmed, and with `remember_device` marked remembered where that is
+    /// the user's choice (`login --remember-device`).
+    pub fn with_password_remembering(
+        &self,
+        username: &str,
+        password: Option<&Secret<String>>,
+        remember_device: bool,
+        prompt: &mut dyn Prompt,
+    ) -> Result<Session> {
         let settings = self.settings;
         let profile = settings.profile.value.as_str();
         let app = app_client(settings)?;
         let flow = settings.auth_flow();
         settings.identity_pool_id()?; // before the password goes anywhere
-        let tokens = sdk::block_on(async {
+        let known = keystore::load_device(&app.user_pool_id, username)?;
+        let (tokens, device) = sdk::block_on(async {
             let idp = sdk::user_pools(app.region());
             let method = (flow, settings.factor());
-            let (tokens, used) =
-                auth::sign_in(&idp, &app, username, password, method, &mut *prompt).await?;
-            match used {
-                _ if used == flow => {}
+            let signed = auth::sign_in(
+                &idp,
+                &app,
+                username,
+                password,
+                method,
+                known.as_ref(),
+                &mut *prompt,
+            )
+            .await?;
+            match signed.flow {
+                used if used == flow => {}
                 AuthFlow::Choice => prompt.notice(&format!(
                     "to use it from the start: cognito-auth configure --profile {profile} --auth-flow choice --factor srp"
                 )),
@@ -176,9 +199,25 @@ impl SignIn<'_> {
                     "to use SRP from the start: cognito-auth configure --profile {profile} --auth-flow srp"
                 )),
             }
-            Ok::<_, Error>(tokens)
+            let known = if signed.device_dropped {
+                keystore::delete_device(&app.user_pool_id, username)?;
+                None
+            } else {
+                known
+            };
+            let device = devices(
+                &idp,
+                &app,
+                username,
+                &signed,
+                known,
+                remember_device,
+                &mut *prompt,
+            )
+            .await?;
+            Ok::<_, Error>((signed.tokens, device))
         })?;
-        self.finish(username, tokens, prompt, None)
+        self.finish_with_device(username, tokens, prompt, None, device)
     }
 
     /// After the user pool's tokens: the role, the identity pool exchange, then the writes as
@@ -189,6 +228,18 @@ impl SignIn<'_> {
         tokens: Tokens,
         prompt: &mut dyn Prompt,
         hosted_ui: Option<String>,
+    ) -> Result<Session> {
+        self.finish_with_device(username, tokens, prompt, hosted_ui, None)
+    }
+
+    /// [`SignIn::finish`] for a sign-in from a device: the session records its key.
+    fn finish_with_device(
+        &self,
+        username: &str,
+        tokens: Tokens,
+        prompt: &mut dyn Prompt,
+        hosted_ui: Option<String>,
+        device: Option<DeviceSecrets>,
     ) -> Result<Session> {
         let settings = self.settings;
         let app = app_client(settings)?;
@@ -241,6 +292,8 @@ impl SignIn<'_> {
             hosted_ui,
             profile_keys: Vec::new(),
             refresh_failure: None,
+            device_remembered: device.as_ref().is_some_and(|d| d.remembered),
+            device_key: device.map(|d| d.device_key),
         };
         self.commit(&mut session, tokens.refresh_token.as_ref())?;
         Ok(session)
@@ -365,6 +418,66 @@ pub fn denied(error: &str, description: Option<&str>) -> Error {
         error: error.to_owned(),
         description: description.map(str::to_owned),
     }
+}
+
+/// After the user pool's tokens: confirms a device the pool has started tracking (and keeps
+/// its secrets), marks the device remembered when asked to. A device step that fails leaves
+/// the sign-in standing, with a notice: the user is signed in, only not as a remembered device.
+async fn devices(
+    idp: &aws_sdk_cognitoidentityprovider::Client,
+    app: &AppClient,
+    username: &str,
+    signed: &SignedIn,
+    known: Option<DeviceSecrets>,
+    remember: bool,
+    prompt: &mut dyn Prompt,
+) -> Result<Option<DeviceSecrets>> {
+    let access = &signed.tokens.access_token;
+    let mut current = known;
+    if let Some(new) = &signed.new_device {
+        match device::confirm(idp, app, username, access, new).await {
+            Ok((secrets, choice)) => {
+                if choice && !remember {
+                    prompt.notice(&format!(
+                        "this device ({}) is tracked but not remembered, so MFA is still asked; `cognito-auth login --remember-device` remembers it",
+                        secrets.device_key
+                    ));
+                }
+                current = Some(secrets);
+            }
+            Err(e) => {
+                prompt.notice(&format!("this device could not be confirmed: {e}"));
+                return Ok(None);
+            }
+        }
+    }
+    if signed.device_verified
+        && let Some(known) = current.as_mut()
+    {
+        known.remembered = true;
+    }
+    let Some(mut secrets) = current else {
+        if remember {
+            prompt.notice(
+                "--remember-device: the user pool did not track this device (device tracking is off for it)",
+            );
+        }
+        return Ok(None);
+    };
+    if remember && !secrets.remembered {
+        match device::remember(idp, app, username, access, &secrets.device_key).await {
+            Ok(()) => {
+                secrets.remembered = true;
+                prompt.notice(&format!(
+                    "this device ({}) is remembered: its next sign-ins skip MFA",
+                    secrets.device_key
+                ));
+            }
+            Err(e) => prompt.notice(&format!("this device could not be remembered: {e}")),
+        }
+    }
+    keystore::save_device(&app.user_pool_id, username, &secrets)?;
+    Ok(Some(secrets))
 }
 
 /// The role and lifetime to ask for: `--role-arn` / `role_arn` and `--duration` / `duration`;

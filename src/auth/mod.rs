@@ -1,12 +1,14 @@
 //! Signing in to a Cognito user pool: InitiateAuth with USER_PASSWORD_AUTH or USER_SRP_AUTH and
 //! the challenge loop (PASSWORD_VERIFIER, NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA,
-//! EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP, in any order), with SECRET_HASH on every call when the
-//! app client has a secret.
+//! EMAIL_OTP, SELECT_MFA_TYPE, MFA_SETUP, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER, in any
+//! order), with SECRET_HASH on every call when the app client has a secret and DEVICE_KEY on
+//! every call once a device is known (see [`device`]).
 //!
 //! Nothing here prints or reads the terminal; what the user must supply mid-flow comes through
 //! the [`Prompt`] trait.
 
 mod choice;
+pub mod device;
 pub mod jwt;
 mod refresh;
 pub mod secret_hash;
@@ -145,6 +147,19 @@ struct Step {
     available: Vec<String>,
 }
 
+/// What a sign-in got: the tokens, the flow that worked, and what happened to devices.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub tokens: Tokens,
+    pub flow: AuthFlow,
+    /// The pool started tracking this device (`NewDeviceMetadata`): it is to be confirmed.
+    pub new_device: Option<device::NewDevice>,
+    /// The device we signed in as is unknown to the pool and was left out.
+    pub device_dropped: bool,
+    /// The device proved itself (DEVICE_PASSWORD_VERIFIER): the pool remembers it.
+    pub device_verified: bool,
+}
+
 /// Signs `username` in with `flow` (and, for [`AuthFlow::Choice`], `factor`) and answers
 /// challenges until tokens arrive; returns them with the flow that worked.
 ///
@@ -153,50 +168,72 @@ struct Step {
 /// per step, with a notice: USER_PASSWORD_AUTH to USER_SRP_AUTH (new clients allow only SRP by
 /// default), and USER_SRP_AUTH to USER_AUTH with the SRP factor (clients that allow only
 /// choice-based sign-in).
+///
+/// With a `device`, every call (USER_AUTH included) carries its DEVICE_KEY and the device
+/// challenges are answered with its password; a device the pool no longer knows ("Device does
+/// not exist", at any step) is dropped and the sign-in starts over without it.
 pub async fn sign_in(
     client: &Client,
     app: &AppClient,
     username: &str,
     password: Option<&Secret<String>>,
-    (flow, factor): (AuthFlow, Option<Factor>),
+    method: (AuthFlow, Option<Factor>),
+    device: Option<&device::DeviceSecrets>,
     prompt: &mut dyn Prompt,
-) -> Result<(Tokens, AuthFlow)> {
+) -> Result<SignedIn> {
+    // A password asked for in the first attempt is not asked for again in the second.
     let mut password = password.cloned();
+    match attempt(client, app, username, &mut password, method, device, prompt).await {
+        Err(Error::UserPoolNotFound { message, .. })
+            if device.is_some() && device::is_unknown_device_message(&message) =>
+        {
+            let key = device.map(|d| d.device_key.as_str()).unwrap_or_default();
+            prompt.notice(&format!(
+                "the user pool no longer knows device {key} ({message}); signing in without it"
+            ));
+            let mut signed =
+                attempt(client, app, username, &mut password, method, None, prompt).await?;
+            signed.device_dropped = true;
+            Ok(signed)
+        }
+        other => other,
+    }
+}
+
+/// One sign-in, as `device` when there is one.
+async fn attempt(
+    client: &Client,
+    app: &AppClient,
+    username: &str,
+    password: &mut Option<Secret<String>>,
+    (flow, factor): (AuthFlow, Option<Factor>),
+    device: Option<&device::DeviceSecrets>,
+    prompt: &mut dyn Prompt,
+) -> Result<SignedIn> {
+    let device_key = device.map(|d| d.device_key.as_str());
     let mut srp: Option<srp::SrpClient> = None;
     let (mut used, mut factor) = (flow, factor);
     let first = loop {
         let attempt = match used {
             AuthFlow::Password => {
-                let pw = known_password(&mut password, prompt, username)?;
+                let pw = known_password(password, prompt, username)?;
                 let proof = [("PASSWORD", pw.expose().as_str())];
-                initiate(
-                    client,
-                    app,
-                    username,
-                    AuthFlowType::UserPasswordAuth,
-                    &proof,
-                )
-                .await
+                let flow = AuthFlowType::UserPasswordAuth;
+                initiate(client, app, username, flow, &proof, device_key).await
             }
             AuthFlow::Srp => {
                 let s = srp::SrpClient::new(&app.user_pool_id)?;
                 let a = s.public_a();
                 srp = Some(s);
-                initiate(
-                    client,
-                    app,
-                    username,
-                    AuthFlowType::UserSrpAuth,
-                    &[("SRP_A", &a)],
-                )
-                .await
+                let flow = AuthFlowType::UserSrpAuth;
+                initiate(client, app, username, flow, &[("SRP_A", &a)], device_key).await
             }
             AuthFlow::Choice => {
                 let mut params = Vec::new();
                 match factor {
                     Some(Factor::Passkey) => return Err(choice::passkey_needs_browser()),
                     Some(Factor::Password) => {
-                        let pw = known_password(&mut password, prompt, username)?;
+                        let pw = known_password(password, prompt, username)?;
                         params.push(("PASSWORD", pw.expose().clone()));
                     }
                     Some(Factor::Srp) => {
@@ -211,7 +248,8 @@ pub async fn sign_in(
                 }
                 let params: Vec<(&str, &str)> =
                     params.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                initiate(client, app, username, AuthFlowType::UserAuth, &params).await
+                let flow = AuthFlowType::UserAuth;
+                initiate(client, app, username, flow, &params, device_key).await
             }
         };
         match attempt {
@@ -240,9 +278,22 @@ pub async fn sign_in(
         }
     };
     let mut step = first;
+    let mut device_srp: Option<srp::SrpClient> = None;
     for _ in 0..MAX_ROUNDS {
-        if let Some(result) = step.result {
-            return Ok((tokens(result)?, used));
+        if let Some(mut result) = step.result {
+            let new_device = result.new_device_metadata.take().and_then(|m| {
+                Some(device::NewDevice {
+                    device_key: m.device_key?,
+                    device_group_key: m.device_group_key?,
+                })
+            });
+            return Ok(SignedIn {
+                tokens: tokens(result)?,
+                flow: used,
+                new_device,
+                device_dropped: false,
+                device_verified: device_srp.is_some(),
+            });
         }
         let Some(mut name) = step.challenge.clone() else {
             return Err(Error::Service {
@@ -283,7 +334,7 @@ pub async fn sign_in(
         match &name {
             ChallengeNameType::SelectChallenge => {}
             ChallengeNameType::Password => {
-                let pw = known_password(&mut password, prompt, &user)?;
+                let pw = known_password(password, prompt, &user)?;
                 responses.push(("PASSWORD".into(), pw.expose().clone()));
             }
             ChallengeNameType::PasswordSrp => {
@@ -300,7 +351,7 @@ pub async fn sign_in(
                 let srp = srp.as_ref().ok_or_else(|| {
                     Error::UnsupportedChallenge("PASSWORD_VERIFIER without USER_SRP_AUTH".into())
                 })?;
-                let pw = known_password(&mut password, prompt, &user)?;
+                let pw = known_password(password, prompt, &user)?;
                 let missing = |k: &str| Error::Service {
                     operation: "USER_SRP_AUTH",
                     code: "InvalidChallenge".into(),
@@ -362,7 +413,22 @@ pub async fn sign_in(
                 }
                 session = Some(setup_totp(client, app, &user, session.take(), prompt).await?);
             }
+            ChallengeNameType::DeviceSrpAuth => {
+                let (client, srp_a) = device::srp_auth(device)?;
+                responses.push(("SRP_A".into(), srp_a));
+                device_srp = Some(client);
+            }
+            ChallengeNameType::DevicePasswordVerifier => {
+                responses.extend(device::password_verifier(
+                    device,
+                    device_srp.as_ref(),
+                    &step.parameters,
+                )?);
+            }
             other => return Err(Error::UnsupportedChallenge(other.as_str().to_owned())),
+        }
+        if let Some(key) = device_key {
+            responses.push(("DEVICE_KEY".into(), key.to_owned()));
         }
         let mut reply = client
             .respond_to_auth_challenge()
@@ -436,10 +502,9 @@ async fn setup_totp(
         .await
         .map_err(|e| pool_error(e, app, user))?;
     prompt.notice("authenticator app verified");
-    verified.session.ok_or_else(|| Error::Service {
+    verified.session.ok_or_else(|| Error::IncompleteAnswer {
         operation: "VerifySoftwareToken",
-        code: "IncompleteResponse".into(),
-        message: "no session to continue the sign-in with".into(),
+        what: "session to continue the sign-in with".into(),
     })
 }
 
@@ -472,6 +537,7 @@ async fn initiate(
     username: &str,
     flow: AuthFlowType,
     params: &[(&str, &str)],
+    device_key: Option<&str>,
 ) -> Result<Step> {
     let mut request = client
         .initiate_auth()
@@ -480,6 +546,9 @@ async fn initiate(
         .auth_parameters("USERNAME", username);
     for (key, value) in params {
         request = request.auth_parameters(*key, *value);
+    }
+    if let Some(key) = device_key {
+        request = request.auth_parameters("DEVICE_KEY", key);
     }
     if let Some(hash) = app.secret_hash(username) {
         request = request.auth_parameters("SECRET_HASH", hash);
@@ -572,10 +641,9 @@ fn service_error(operation: &'static str, failure: Failure) -> Error {
 }
 
 pub(crate) fn tokens(result: AuthenticationResultType) -> Result<Tokens> {
-    let missing = |what: &str| Error::Service {
+    let missing = |what: &str| Error::IncompleteAnswer {
         operation: "InitiateAuth",
-        code: "IncompleteResponse".into(),
-        message: format!("the sign-in answer has no {what}"),
+        what: what.to_owned(),
     };
     Ok(Tokens {
         id_token: Secret::new(result.id_token.ok_or_else(|| missing("ID token"))?),

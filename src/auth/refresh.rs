@@ -92,10 +92,9 @@ fn rejected(err: Error) -> Error {
 fn result(
     answer: Option<aws_sdk_cognitoidentityprovider::types::AuthenticationResultType>,
 ) -> Result<Tokens> {
-    let result = answer.ok_or_else(|| Error::Service {
+    let result = answer.ok_or_else(|| Error::IncompleteAnswer {
         operation: "GetTokensFromRefreshToken",
-        code: "IncompleteResponse".into(),
-        message: "the refresh answer has no tokens".into(),
+        what: "tokens".into(),
     })?;
     tokens(result)
 }

@@ -26,17 +26,17 @@ const N_HEX: &str = concat!(
     "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 
-fn n() -> BigUint {
+pub(super) fn n() -> BigUint {
     BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N is hex")
 }
 
-fn g() -> BigUint {
+pub(super) fn g() -> BigUint {
     BigUint::from(2u8)
 }
 
 /// The hex form AWS hashes: even length, and a leading `00` when the top bit is set (so the
 /// number reads as positive).
-fn pad_hex(n: &BigUint) -> String {
+pub(super) fn pad_hex(n: &BigUint) -> String {
     let mut hex = n.to_str_radix(16);
     if hex.len() % 2 == 1 {
         hex.insert(0, '0');
@@ -47,7 +47,7 @@ fn pad_hex(n: &BigUint) -> String {
     hex
 }
 
-fn hex_bytes(hex: &str) -> Vec<u8> {
+pub(super) fn hex_bytes(hex: &str) -> Vec<u8> {
     (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("pad_hex gives hex pairs"))
@@ -55,7 +55,7 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
 }
 
 /// SHA-256 of the bytes a padded hex string stands for, as a number.
-fn hash_hex(hex: &str) -> BigUint {
+pub(super) fn hash_hex(hex: &str) -> BigUint {
     BigUint::from_bytes_be(&Sha256::digest(hex_bytes(hex)))
 }
 
@@ -81,6 +81,14 @@ fn refuse(message: &str) -> Error {
         code: "InvalidChallenge".into(),
         message: message.into(),
     }
+}
+
+/// A fresh random 256-bit private value.
+fn random_a() -> Result<BigUint> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Internal(format!("no randomness for SRP: {e}")))?;
+    Ok(BigUint::from_bytes_be(&bytes))
 }
 
 /// One SRP sign-in attempt: the private `a` and public `A` of the client.
@@ -110,20 +118,28 @@ impl SrpClient {
     /// shorter exponent than the AWS SDKs' 1024 bits makes both modular exponentiations 2-4
     /// times cheaper. Cognito accepts any `a` (it only sees A).
     pub fn new(user_pool_id: &str) -> Result<Self> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| Error::Internal(format!("no randomness for SRP: {e}")))?;
-        Ok(Self::with_a(user_pool_id, BigUint::from_bytes_be(&bytes)))
+        Ok(Self::with_a(user_pool_id, random_a()?))
     }
 
     /// A client with a given `a` (for known-answer tests).
     pub fn with_a(user_pool_id: &str, a: BigUint) -> Self {
-        let n = n();
-        let a = a % &n;
-        let big_a = g().modpow(&a, &n);
         let pool_name = user_pool_id
             .split_once('_')
             .map_or(user_pool_id, |(_, name)| name);
+        Self::named(pool_name, a)
+    }
+
+    /// A client for DEVICE_SRP_AUTH: the device group key takes the pool name's place, and the
+    /// device key the username's (amazon-cognito-identity-js `getDeviceResponse`).
+    pub fn for_device(device_group_key: &str) -> Result<Self> {
+        Ok(Self::named(device_group_key, random_a()?))
+    }
+
+    /// A client whose hashes start with `pool_name`, with a given `a`.
+    pub fn named(pool_name: &str, a: BigUint) -> Self {
+        let n = n();
+        let a = a % &n;
+        let big_a = g().modpow(&a, &n);
         Self {
             pool_name: pool_name.to_owned(),
             a,

@@ -52,7 +52,7 @@ pub fn run(args: LoginArgs) -> Result<()> {
     // `--browser` always signs in through the browser (as `aws sso login` does): it is how a
     // user changes identity provider, account or scopes.
     let browser = args.browser || args.no_browser;
-    if !args.fresh && !password_given && !browser {
+    if !args.fresh && !args.remember_device && !password_given && !browser {
         match refresh(&settings, &files, args.force) {
             Err(Error::LoginRequired { .. }) => {}
             other => return other,
@@ -111,7 +111,12 @@ pub fn run(args: LoginArgs) -> Result<()> {
         files: &files,
         force: args.force,
     }
-    .with_password(&username, password.as_ref(), &mut prompt)?;
+    .with_password_remembering(
+        &username,
+        password.as_ref(),
+        args.remember_device,
+        &mut prompt,
+    )?;
     report(&profile, &session, &files, "Signed in as");
     Ok(())
 }

@@ -2,6 +2,10 @@
 //! then remove the session, the refresh token and our credentials in the profile. Local state
 //! goes even when the server cannot be reached; the user is told what was not revoked.
 //!
+//! `--forget-device` first has the user pool forget the remembered device (ForgetDevice, while
+//! the access token still works: revoking the refresh token revokes it too), then deletes the
+//! device's secrets, so the next sign-in is a new device and asks for MFA.
+//!
 //! A session from the browser sign-in is revoked at its Hosted UI's `/oauth2/revoke`, and the
 //! user gets the Hosted UI's `/logout` URL, which ends the browser's own session there.
 
@@ -13,6 +17,7 @@ use crate::error::Result;
 use crate::hosted_ui::HostedUi;
 use crate::keystore;
 use crate::sdk;
+use crate::secret::Secret;
 use crate::settings::{self, Flags, Settings};
 use crate::signin;
 
@@ -49,6 +54,16 @@ pub fn run(args: LogoutArgs) -> Result<()> {
             }
             None => None,
         };
+        if args.forget_device {
+            forget_device(
+                &idp,
+                &app,
+                session,
+                token.as_ref(),
+                &mut done,
+                &mut warnings,
+            )?;
+        }
         let hosted_ui = session
             .hosted_ui
             .as_deref()
@@ -83,6 +98,28 @@ pub fn run(args: LogoutArgs) -> Result<()> {
                     session.username
                 )),
             }
+        }
+    }
+    if args.forget_device && session.is_none() {
+        // No session to tell the pool with: only the secrets kept here can go.
+        let settings = Settings::resolve(&Flags {
+            profile: Some(profile.clone()),
+            ..Flags::default()
+        });
+        let who = settings.as_ref().ok().and_then(|s| {
+            Some((
+                s.user_pool_id.as_ref()?.value.clone(),
+                s.username.as_ref()?.value.clone(),
+            ))
+        });
+        if let Some((pool, user)) = who
+            && keystore::delete_device(&pool, &user)?
+        {
+            done.push("deleted this device's secrets".to_owned());
+            warnings.push(
+                "the user pool was not told to forget the device (no session to do it with)"
+                    .to_owned(),
+            );
         }
     }
     keystore::delete(&profile)?;
@@ -130,6 +167,66 @@ pub fn run(args: LogoutArgs) -> Result<()> {
     }
     if let Some(url) = browser_logout {
         eprintln!("To sign out of the Hosted UI in the browser too, open:\n\n  {url}\n");
+    }
+    Ok(())
+}
+
+/// ForgetDevice for the session's device (if the pool has one for it), then deletes the
+/// device's secrets here whatever the pool said: a device the pool already forgot is gone.
+/// ForgetDevice needs a live access token: an expired one is refreshed first (before the
+/// refresh token is revoked).
+fn forget_device(
+    idp: &aws_sdk_cognitoidentityprovider::Client,
+    app: &auth::AppClient,
+    session: &cache::Session,
+    refresh_token: Option<&Secret<String>>,
+    done: &mut Vec<String>,
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    let user = if session.login_name.is_empty() {
+        &session.username
+    } else {
+        &session.login_name
+    };
+    let key = session.device_key.clone().or_else(|| {
+        keystore::load_device(&app.user_pool_id, user)
+            .ok()
+            .flatten()
+            .map(|d| d.device_key)
+    });
+    let mut access = session.access_token.clone();
+    if let (Some(_), Some(token), false) = (
+        &key,
+        refresh_token,
+        session.tokens_live(crate::clock::now()) || session.hosted_ui.is_some(),
+    ) {
+        let refreshed = sdk::bounded(auth::refresh(
+            idp,
+            app,
+            &session.username,
+            token,
+            session.device_key.as_deref(),
+        ));
+        match refreshed {
+            Ok(tokens) => access = tokens.access_token,
+            Err(e) => warnings.push(format!("the expired access token was not refreshed: {e}")),
+        }
+    }
+    if let Some(key) = &key {
+        match sdk::bounded(auth::device::forget(idp, app, user, &access, key)) {
+            Ok(()) => done.push(format!("the user pool forgot device {key}")),
+            Err(e) if auth::device::is_unknown_device(&e) => {
+                done.push(format!("device {key} was already unknown to the user pool"));
+            }
+            Err(e) => warnings.push(format!(
+                "the user pool was not told to forget device {key}: {e}"
+            )),
+        }
+    }
+    if keystore::delete_device(&app.user_pool_id, user)? {
+        done.push("deleted this device's secrets".to_owned());
+    } else if key.is_none() {
+        done.push("no remembered device to forget".to_owned());
     }
     Ok(())
 }

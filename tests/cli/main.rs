@@ -6,6 +6,7 @@ mod browser;
 mod choice;
 mod completions;
 mod configure;
+mod devices;
 mod faults;
 mod files;
 mod help;

@@ -65,7 +65,7 @@ class UserAuth:
         if factor == "PASSWORD":
             if not self.check_password(params.get("PASSWORD") or ""):
                 return error("NotAuthorizedException", "Incorrect username or password.")
-            return self.after_first_factor()
+            return self.after_first_factor(params)
         if factor == "PASSWORD_SRP":
             if not params.get("SRP_A"):
                 return error("InvalidParameterException", "Missing required parameter SRP_A")
@@ -100,4 +100,4 @@ class UserAuth:
         field = {"EMAIL_OTP": "EMAIL_OTP_CODE", "SMS_OTP": "SMS_OTP_CODE"}[name]
         if not hmac.compare_digest(params.get(field) or "", code):
             return error("CodeMismatchException", "Invalid code or answer received for user")
-        return 200, self.tokens()  # passwordless: no further MFA here
+        return 200, self.tokens(params)  # passwordless: no further MFA here

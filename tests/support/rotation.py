@@ -69,7 +69,7 @@ class RefreshTokens:
         return None, error("NotAuthorizedException", "Invalid Refresh Token")
 
     def get_tokens(self, body, tokens):
-        """GetTokensFromRefreshToken; `tokens()` makes a fresh AuthenticationResult."""
+        """GetTokensFromRefreshToken; `tokens(device key)` makes a fresh AuthenticationResult."""
         if self.client_secret is not None and not hmac.compare_digest(
                 body.get("ClientSecret") or "", self.client_secret):
             return error("NotAuthorizedException", f"Client {self.client_id} is configured with secret "
@@ -79,7 +79,7 @@ class RefreshTokens:
             return bad
         if device is not None and body.get("DeviceKey") != device:
             return error("NotAuthorizedException", "Invalid Refresh Token")
-        answer = tokens()
+        answer = tokens(device)
         result = answer["AuthenticationResult"]
         if self.grace is None:
             del result["RefreshToken"]
@@ -103,6 +103,6 @@ class RefreshTokens:
             return bad
         if device is not None and params.get("DEVICE_KEY") != device:
             return error("NotAuthorizedException", "Invalid Refresh Token")
-        answer = tokens()
+        answer = tokens(device)
         del answer["AuthenticationResult"]["RefreshToken"]
         return 200, answer

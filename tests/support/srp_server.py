@@ -11,12 +11,15 @@ SMS_MFA, NEW_PASSWORD_REQUIRED, or any other name) before handing out tokens. NE
 names the attributes in SRP_TEST_REQUIRED_ATTRIBUTES (comma-separated, e.g. `name,family_name`)
 as required, as a pool whose schema requires them does, and accepts only an answer with a new
 password and a non-empty value for each. With SRP_TEST_RECORD set, every request it receives is
-appended there as one JSON line (its body, plus `Target`: the operation).
+appended there as one JSON line (its body, plus `Target`: the operation). With SRP_TEST_DEVICES
+(`always` or `opt-in`) it tracks devices as `devices.py` describes, and serves REFRESH_TOKEN_AUTH
+(a device's tokens only with its DEVICE_KEY).
 
 Usage:
   srp_server.py POOL_ID CLIENT_ID CLIENT_SECRET|- USERNAME PASSWORD   serve; print the port;
                                                                      stop when stdin closes
   srp_server.py --check-vectors   verify tests/fixtures/srp/vectors.json with the server math
+  srp_server.py --check-device-vectors   the same for device_vectors.json (devices.py's math)
 """
 import base64
 import hashlib
@@ -33,6 +36,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import choice  # noqa: E402  (USER_AUTH: SELECT_CHALLENGE, PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP)
 import rotation  # noqa: E402  (refresh tokens: GetTokensFromRefreshToken, rotation, grace period)
+from devices import Devices  # noqa: E402  (device tracking: ConfirmDevice, DEVICE_SRP_AUTH, ...)
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
@@ -123,6 +127,10 @@ def serve(pool_id, client_id, client_secret, user, password):
     # client's RetryGracePeriodSeconds; unset, the client does not rotate.
     grace = os.environ.get("SRP_TEST_ROTATION")
     refresh_tokens = rotation.RefreshTokens(client_id, client_secret, None if grace is None else int(grace))
+    # Device tracking (tests/support/devices.py): a device's refresh tokens are bound to its key,
+    # so refreshing them (either way) needs its DEVICE_KEY.
+    devices = Devices(os.environ.get("SRP_TEST_DEVICES") or None, pool_id, user, (N, G, K, pad, hash_hex),
+                      bind=refresh_tokens.bind)
 
     def error(code, message):
         return 400, {"__type": code, "message": message}
@@ -142,7 +150,7 @@ def serve(pool_id, client_id, client_secret, user, password):
             return f"{enc({'alg': 'none', 'kid': 'srp-test'})}.{enc(claims)}.sig"
         now = int(time.time())
         common = {"sub": "5f0c1b2a-0000-4000-8000-000000000001", "iss": f"https://cognito-idp.test/{pool_id}",
-                  "exp": now + 3600, "iat": now}
+                  "exp": now + 3600, "iat": now, "jti": secrets.token_hex(8)}
         id_claims = {**common, "token_use": "id", "cognito:username": user, "aud": client_id}
         if os.environ.get("SRP_TEST_ROLES"):  # as group-to-role mapping puts them in the token
             id_claims["cognito:roles"] = os.environ["SRP_TEST_ROLES"].split(",")
@@ -154,13 +162,14 @@ def serve(pool_id, client_id, client_secret, user, password):
 
     pending = {}
 
-    def next_step(remaining):
-        """Walks the extra challenges configured for the test, then hands out tokens."""
+    def next_step(remaining, device=None):
+        """Walks the extra challenges configured for the test, then hands out tokens (for
+        `device`, or with NewDeviceMetadata when no device was named)."""
         if not remaining:
-            return 200, tokens()
+            return 200, devices.issue(tokens(), device)
         name, rest = remaining[0], remaining[1:]
         session = secrets.token_urlsafe(16)
-        pending[session] = (name, rest)
+        pending[session] = (name, rest, device)
         parameters = {"USERNAME": user}
         if name == "SELECT_MFA_TYPE":
             parameters["MFAS_CAN_CHOOSE"] = json.dumps(["SMS_MFA", "EMAIL_OTP"])
@@ -180,32 +189,44 @@ def serve(pool_id, client_id, client_secret, user, password):
         b = secrets.randbits(1024)
         session = secrets.token_urlsafe(16)
         block = base64.b64encode(secrets.token_bytes(64)).decode()
-        sessions[session] = (big_a, b, block)
+        sessions[session] = (big_a, b, block, params.get("DEVICE_KEY"))
         return 200, {"ChallengeName": "PASSWORD_VERIFIER", "Session": session, "ChallengeParameters": {
             "SALT": format(salt, "x"), "SRP_B": format((K * v + pow(G, b, N)) % N, "x"),
             "SECRET_BLOCK": block, "USER_ID_FOR_SRP": user, "USERNAME": user}}
 
+    def after_password(device_key):
+        """What follows a verified password: MFA and tokens, or the device's own challenges."""
+        kind, then = devices.after_password(device_key)
+        if kind == "tokens":
+            return next_step(list(EXTRA_CHALLENGES), then)
+        return then
+
     # Choice-based sign-in (tests/support/choice.py): the password is checked against the
-    # verifier, as the stand-in keeps no password.
+    # verifier, as the stand-in keeps no password. DEVICE_KEY counts there as in any sign-in.
     user_auth = choice.UserAuth(
         user, FACTORS, os.environ.get("SRP_TEST_OTP_FILE"),
         check_password=lambda pw: hmac.compare_digest(
             format(verifier(pool_id, user, pw, salt), "x"), format(v, "x")),
         start_srp=start_srp,
-        after_first_factor=lambda: next_step(list(EXTRA_CHALLENGES)), tokens=tokens)
+        after_first_factor=lambda params: after_password(params.get("DEVICE_KEY")),
+        tokens=lambda params: devices.issue(tokens(), params.get("DEVICE_KEY")))
 
     def handle(target, body):
         if os.environ.get("SRP_TEST_RECORD"):
             with open(os.environ["SRP_TEST_RECORD"], "a") as f:
                 f.write(json.dumps(dict(body, Target=target)) + "\n")
+        if target in Devices.OPERATIONS:
+            return devices.operation(target, body)
         if body.get("ClientId") != client_id:
             return error("ResourceNotFoundException", "User pool client does not exist.")
-        # Refresh (tests/support/rotation.py).
+        # Refresh (tests/support/rotation.py); the new access token belongs to the device the
+        # refresh token was bound to (devices.py), for ConfirmDevice / ForgetDevice.
+        refreshed = lambda device: devices.refreshed(tokens(), device)  # noqa: E731
         if target == "GetTokensFromRefreshToken":
-            return refresh_tokens.get_tokens(body, tokens)
+            return refresh_tokens.get_tokens(body, refreshed)
         if target == "InitiateAuth" and body.get("AuthFlow") == "REFRESH_TOKEN_AUTH":
             return refresh_tokens.refresh_token_auth(
-                body.get("AuthParameters", {}), lambda p: check_hash(p, user), tokens)
+                body.get("AuthParameters", {}), lambda p: check_hash(p, user), refreshed)
         if target == "InitiateAuth":
             flow, params = body.get("AuthFlow"), body.get("AuthParameters", {})
             if flow not in FLOWS:
@@ -224,7 +245,7 @@ def serve(pool_id, client_id, client_secret, user, password):
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
                 return bad
-            big_a, b, block = sessions.pop(body.get("Session"), (None, None, None))
+            big_a, b, block, device_key = sessions.pop(body.get("Session"), (None, None, None, None))
             if big_a is None or params.get("PASSWORD_CLAIM_SECRET_BLOCK") != block:
                 return error("NotAuthorizedException", "Invalid session for the user.")
             if not TIMESTAMP.match(params.get("TIMESTAMP", "")):
@@ -232,12 +253,16 @@ def serve(pool_id, client_id, client_secret, user, password):
             want = server_signature(pool_id, params.get("USERNAME", ""), v, b, big_a, block, params["TIMESTAMP"])
             if params.get("USERNAME") != user or not hmac.compare_digest(want, params.get("PASSWORD_CLAIM_SIGNATURE", "")):
                 return error("NotAuthorizedException", "Incorrect username or password.")
-            return next_step(list(EXTRA_CHALLENGES))
+            # A device named here or at InitiateAuth: unknown is an error as late as this step.
+            return after_password(params.get("DEVICE_KEY") or device_key)
+        if target == "RespondToAuthChallenge" and body.get("ChallengeName") in (
+                "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER"):
+            return devices.challenge(body, check_hash, tokens)
         if target == "RespondToAuthChallenge" and body.get("Session") in pending:
             params = body.get("ChallengeResponses", {})
             if (bad := check_hash(params)):
                 return bad
-            name, remaining = pending.pop(body["Session"])
+            name, remaining, device = pending.pop(body["Session"])
             if body.get("ChallengeName") != name:
                 return error("InvalidParameterException", f"expected an answer to {name}")
             answer = {"SELECT_MFA_TYPE": params.get("ANSWER") in ("SMS_MFA", "EMAIL_OTP"),
@@ -247,7 +272,7 @@ def serve(pool_id, client_id, client_secret, user, password):
                           params.get("userAttributes." + a) for a in REQUIRED_ATTRIBUTES)}.get(name, False)
             if not answer:
                 return error("CodeMismatchException", "Invalid code or answer received for user")
-            return next_step(remaining)
+            return next_step(remaining, device)
         return error("InvalidParameterException", f"{target} is not served here")
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -275,5 +300,9 @@ def serve(pool_id, client_id, client_secret, user, password):
 if __name__ == "__main__":
     if sys.argv[1:] == ["--check-vectors"]:
         sys.exit(check_vectors())
+    if sys.argv[1:] == ["--check-device-vectors"]:
+        import devices
+        sys.exit(devices.check_vectors(os.path.join(os.path.dirname(__file__), "..", "fixtures", "srp",
+                                                    "device_vectors.json"), (N, G, K, pad, hash_hex)))
     pool, client, secret, name, pw = sys.argv[1:6]
     serve(pool, client, None if secret == "-" else secret, name, pw)
