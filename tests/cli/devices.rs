@@ -384,3 +384,48 @@ fn forget_device_with_expired_tokens_refreshes_them_first() {
     assert_eq!(calls[0]["DeviceKey"], key.as_str());
     assert_ne!(calls[1]["AccessToken"], old_access.as_str());
 }
+
+#[test]
+fn a_remembered_device_skips_mfa_in_choice_based_sign_in_too() {
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, sb) = pool("always", &record);
+    let choice = ["--auth-flow", "choice", "--factor", "password"];
+    login_with_code(&sb, &choice).success();
+    assert_eq!(
+        steps(&requests(&record)),
+        [
+            "InitiateAuth",
+            "RespondToAuthChallenge:SMS_MFA",
+            "ConfirmDevice"
+        ]
+    );
+    let key = sb.session("dev")["device_key"].as_str().unwrap().to_owned();
+    // USER_AUTH carries the DEVICE_KEY like the other flows, so no MFA code is needed: the
+    // password factor is checked in InitiateAuth, SRP's in PASSWORD_VERIFIER.
+    for (factor, first) in [
+        ("password", vec![]),
+        ("srp", vec!["RespondToAuthChallenge:PASSWORD_VERIFIER"]),
+    ] {
+        std::fs::write(record.path(), "").unwrap();
+        sb.cmd()
+            .args(["login", "--profile", "dev", "-u", ALICE])
+            .args(["--auth-flow", "choice", "--factor", factor])
+            .env("COGNITO_PASSWORD", PASSWORD)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("Signed in as alice-premium"));
+        let calls = requests(&record);
+        let mut want = vec!["InitiateAuth"];
+        want.extend(first);
+        want.extend([
+            "RespondToAuthChallenge:DEVICE_SRP_AUTH",
+            "RespondToAuthChallenge:DEVICE_PASSWORD_VERIFIER",
+        ]);
+        assert_eq!(steps(&calls), want, "{factor}");
+        assert_eq!(calls[0]["AuthFlow"], "USER_AUTH");
+        assert_eq!(calls[0]["AuthParameters"]["DEVICE_KEY"], key.as_str());
+        for answer in &calls[1..] {
+            assert_eq!(answer["ChallengeResponses"]["DEVICE_KEY"], key.as_str());
+        }
+    }
+}
