@@ -429,3 +429,53 @@ fn a_remembered_device_skips_mfa_in_choice_based_sign_in_too() {
         }
     }
 }
+
+#[test]
+fn a_rotated_refresh_token_stays_bound_to_the_device() {
+    let record = tempfile::NamedTempFile::new().unwrap();
+    let (_server, sb) = srp_sandbox(
+        (POOL, CLIENT, Some(SECRET)),
+        (ALICE, PASSWORD),
+        &[
+            ("SRP_TEST_DEVICES", "always"),
+            ("SRP_TEST_CHALLENGES", "SMS_MFA"),
+            ("SRP_TEST_ROTATION", "0"),
+            ("SRP_TEST_RECORD", record.path().to_str().unwrap()),
+        ],
+        &["--auth-flow", "srp"],
+    );
+    login_with_code(&sb, &[]).success();
+    let key = sb.session("dev")["device_key"].as_str().unwrap().to_owned();
+    let token = || std::fs::read_to_string(sb.cache_dir().join("profiles/dev.refresh")).unwrap();
+    let first = token();
+    // Two refreshes: the second sends the token the first got back, with no grace period, so
+    // it must have been saved; each carries the device key the token is bound to.
+    std::fs::write(record.path(), "").unwrap();
+    for _ in 0..2 {
+        sb.age_tokens("dev");
+        sb.cmd()
+            .args(["credential-process", "--profile", "dev"])
+            .assert()
+            .success();
+    }
+    let calls = requests(&record);
+    assert_eq!(
+        steps(&calls),
+        ["GetTokensFromRefreshToken", "GetTokensFromRefreshToken"]
+    );
+    assert_eq!(calls[0]["RefreshToken"], first.as_str());
+    assert_ne!(calls[1]["RefreshToken"], first.as_str());
+    for call in &calls {
+        assert_eq!(call["DeviceKey"], key.as_str());
+    }
+    // The rotated token is the device's too: without the key it is refused.
+    sb.age_tokens("dev");
+    sb.edit_session("dev", |s| {
+        s.as_object_mut().unwrap().remove("device_key");
+    });
+    sb.cmd()
+        .args(["credential-process", "--profile", "dev"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("Invalid Refresh Token"));
+}
