@@ -145,6 +145,24 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `console --region` names a region of another partition than the credentials'.
+    #[error(
+        "region `{region}` is in partition {region_partition}, but the credentials are from {partition} (identity pool region {pool_region})"
+    )]
+    OtherPartition {
+        region: String,
+        region_partition: &'static str,
+        partition: &'static str,
+        pool_region: String,
+    },
+    /// The federation endpoint refused getSigninToken (HTTP 400 or 403).
+    #[error("the AWS federation endpoint refused the console sign-in (HTTP {status}): {cause}")]
+    SigninRefused {
+        status: u16,
+        cause: String,
+        /// Whether a SessionDuration was asked for.
+        duration: bool,
+    },
 }
 
 impl Error {
@@ -230,6 +248,15 @@ impl Error {
                 "fix or remove that line; cognito-auth changes nothing until then".into()
             }
             Error::Io { .. } => return None,
+            Error::OtherPartition { partition, .. } => format!(
+                "choose a region of the {partition} partition with --region, or use a profile whose identity pool is in the other partition"
+            ),
+            Error::SigninRefused { duration: true, .. } => {
+                "try a shorter --session-duration, or none (the endpoint's default)".into()
+            }
+            Error::SigninRefused { .. } => {
+                "refresh the session with `cognito-auth login` and try again".into()
+            }
         })
     }
 
@@ -241,7 +268,8 @@ impl Error {
             | Error::NoHome { .. }
             | Error::Internal(_)
             | Error::Service { .. }
-            | Error::Io { .. } => EXIT_USAGE,
+            | Error::Io { .. }
+            | Error::OtherPartition { .. } => EXIT_USAGE,
             _ => EXIT_FAILURE,
         }
     }

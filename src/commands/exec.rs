@@ -2,20 +2,50 @@
 //!
 //! On Unix the process is replaced by CMD (as aws-vault does), so signals reach CMD directly
 //! and its exit status is ours; nothing is left running in between.
+//!
+//! With `--server`, CMD runs as a child instead, and gets the address and token of a local
+//! credential endpoint ([`crate::endpoint`]) rather than the keys themselves, so it can run for
+//! the life of the refresh token. SIGINT, SIGTERM and SIGHUP are forwarded to it; its exit
+//! status is ours (128 + the signal's number when a signal ended it, as a shell reports it);
+//! the endpoint closes when it exits.
 
-use std::os::unix::process::CommandExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitCode};
 
+use crate::awsfiles::AwsFiles;
 use crate::cli::ExecArgs;
+use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
 use crate::output;
-use crate::session::Want;
+use crate::session::{self, Want};
 
 /// Variables that would point CMD somewhere else than the credentials we give it.
 const CLEARED: [&str; 3] = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"];
 
+/// With `--server`: every variable that wins over the container endpoint in an SDK's chain,
+/// and the static ones of a `cognito-auth export` the caller may have run.
+const CLEARED_FOR_SERVER: [&str; 13] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
 /// Replaces this process with the command; returns only if it cannot be started.
 pub fn run(args: ExecArgs) -> Result<ExitCode> {
+    if args.server {
+        return run_with_server(args);
+    }
     crate::sdk::bound_whole_command()?;
     let (_, session) = super::live_session(args.profile.profile.as_deref(), Want::Credentials)?;
     let (program, rest) = args.command.split_first().expect("clap requires a command");
@@ -26,8 +56,143 @@ pub fn run(args: ExecArgs) -> Result<ExitCode> {
     }
     command.envs(output::env_vars(&session.credentials, &session.region));
     let err = command.exec();
-    Err(Error::Usage(format!(
+    Err(cannot_run(program, &err))
+}
+
+fn cannot_run(program: &std::ffi::OsStr, err: &std::io::Error) -> Error {
+    Error::Usage(format!(
         "cannot run `{}`: {err}",
         program.to_string_lossy()
-    )))
+    ))
+}
+
+/// Runs the command as a child with a credential endpoint; its exit status is ours.
+fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
+    crate::sdk::bound_whole_command()?;
+    let (profile, session) =
+        super::live_session(args.profile.profile.as_deref(), Want::Credentials)?;
+    // From here each refresh gets the bound on its own: the command runs for hours.
+    crate::sdk::unbound_command();
+    let hidden = hide_default_keys()?;
+    let mut endpoint = Endpoint::start(&profile, session.credentials.clone(), session::min_ttl()?)?;
+    let notices = endpoint.notices();
+    let (program, rest) = args.command.split_first().expect("clap requires a command");
+    let mut command = tokio::process::Command::new(program);
+    command.args(rest);
+    for name in CLEARED_FOR_SERVER {
+        command.env_remove(name);
+    }
+    command
+        .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &endpoint.url)
+        .env(
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            endpoint.token.expose(),
+        )
+        .env("AWS_REGION", &session.region)
+        .env("AWS_DEFAULT_REGION", &session.region);
+    if let Some(dir) = &hidden {
+        command.env(
+            crate::env_vars::AWS_SHARED_CREDENTIALS_FILE,
+            dir.path().join("credentials"),
+        );
+    }
+    let status = crate::sdk::block_on(supervise(command, endpoint, notices, program))?;
+    drop(hidden);
+    let code = match (status.code(), status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(signal)) => 128 + signal,
+        (None, None) => 1,
+    };
+    Ok(ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)))
+}
+
+/// The shared credentials file comes before the container endpoint in every SDK's chain: when
+/// its `[default]` holds keys (as `login --profile default` writes), the child gets an empty
+/// private file instead, in a 0700 folder removed when the command ends.
+fn hide_default_keys() -> Result<Option<tempfile::TempDir>> {
+    let files = AwsFiles::locate()?;
+    // A file botocore refuses would stop the child's SDK too: hidden as well.
+    if matches!(files.read_credentials("default"), Ok(None)) {
+        return Ok(None);
+    }
+    let dir = tempfile::Builder::new()
+        .prefix("cognito-auth-exec-")
+        .tempdir()
+        .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let path = dir.path().join("credentials");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    eprintln!(
+        "cognito-auth: [default] in {} holds keys, which the command's AWS SDK would use instead of the endpoint; it sees an empty credentials file ({}) instead",
+        files.credentials.display(),
+        path.display()
+    );
+    Ok(Some(dir))
+}
+
+/// Starts the child, serves the endpoint and forwards signals until the child exits; then the
+/// endpoint's listener is dropped with the future.
+async fn supervise(
+    mut command: tokio::process::Command,
+    endpoint: Endpoint,
+    mut notices: tokio::sync::mpsc::UnboundedReceiver<String>,
+    program: &std::ffi::OsStr,
+) -> Result<std::process::ExitStatus> {
+    use tokio::signal::unix::{SignalKind, signal};
+    // Taken before the child starts, so that none is lost in between.
+    let listen = |kind| signal(kind).map_err(|e| Error::Internal(format!("signals: {e}")));
+    let mut interrupt = listen(SignalKind::interrupt())?;
+    let mut terminate = listen(SignalKind::terminate())?;
+    let mut hangup = listen(SignalKind::hangup())?;
+    let mut child = command.spawn().map_err(|e| cannot_run(program, &e))?;
+    let pid = child.id().and_then(|id| i32::try_from(id).ok());
+    let serve = endpoint.serve();
+    tokio::pin!(serve);
+    loop {
+        let signal = tokio::select! {
+            status = child.wait() => {
+                return status.map_err(|e| Error::Internal(format!("waiting for the command: {e}")));
+            }
+            () = &mut serve => continue,
+            Some(notice) = notices.recv() => {
+                eprintln!("warning: {notice}");
+                continue;
+            }
+            Some(()) = interrupt.recv() => libc::SIGINT,
+            Some(()) = terminate.recv() => libc::SIGTERM,
+            Some(()) = hangup.recv() => libc::SIGHUP,
+        };
+        if signal != libc::SIGTERM && terminal_sent_it_to_the_child_too() {
+            continue;
+        }
+        if let Some(pid) = pid {
+            // SAFETY: kill has no memory effects; the child is not reaped before wait() returns.
+            unsafe {
+                libc::kill(pid, signal);
+            }
+        }
+    }
+}
+
+/// Whether our process group is the terminal's foreground group: then a Ctrl-C or a hang-up
+/// reached the child (in our group) directly, and forwarding it would deliver it twice (two
+/// interrupts make Terraform stop at once, without cleaning up).
+fn terminal_sent_it_to_the_child_too() -> bool {
+    // SAFETY: plain system calls on a descriptor we open and close here.
+    unsafe {
+        let fd = libc::open(
+            c"/dev/tty".as_ptr(),
+            libc::O_RDONLY | libc::O_NOCTTY | libc::O_CLOEXEC,
+        );
+        if fd < 0 {
+            return false;
+        }
+        let foreground = libc::tcgetpgrp(fd);
+        libc::close(fd);
+        foreground > 0 && foreground == libc::getpgrp()
+    }
 }
