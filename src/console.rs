@@ -131,7 +131,10 @@ pub fn destination(partition: Partition, region: &str, given: Option<&str>) -> R
     } else {
         format!("{before_fragment}?region={}", encode(region))
     };
-    Ok(format!("https://{}{joined}{fragment}", partition.console_host()))
+    Ok(format!(
+        "https://{}{joined}{fragment}",
+        partition.console_host()
+    ))
 }
 
 /// `15m`..`12h` (also `900s` or `900`) as seconds: what getSigninToken's SessionDuration takes.
@@ -257,15 +260,43 @@ mod tests {
     #[test]
     fn each_partition_has_its_hosts() {
         let cases = [
-            ("us-east-1", "aws", "signin.aws.amazon.com", "console.aws.amazon.com"),
-            ("eu-west-3", "aws", "signin.aws.amazon.com", "console.aws.amazon.com"),
-            ("cn-north-1", "aws-cn", "signin.amazonaws.cn", "console.amazonaws.cn"),
-            ("cn-northwest-1", "aws-cn", "signin.amazonaws.cn", "console.amazonaws.cn"),
-            ("us-gov-west-1", "aws-us-gov", "signin.amazonaws-us-gov.com", "console.amazonaws-us-gov.com"),
+            (
+                "us-east-1",
+                "aws",
+                "signin.aws.amazon.com",
+                "console.aws.amazon.com",
+            ),
+            (
+                "eu-west-3",
+                "aws",
+                "signin.aws.amazon.com",
+                "console.aws.amazon.com",
+            ),
+            (
+                "cn-north-1",
+                "aws-cn",
+                "signin.amazonaws.cn",
+                "console.amazonaws.cn",
+            ),
+            (
+                "cn-northwest-1",
+                "aws-cn",
+                "signin.amazonaws.cn",
+                "console.amazonaws.cn",
+            ),
+            (
+                "us-gov-west-1",
+                "aws-us-gov",
+                "signin.amazonaws-us-gov.com",
+                "console.amazonaws-us-gov.com",
+            ),
         ];
         for (region, name, signin, console) in cases {
             let p = Partition::of(region).unwrap();
-            assert_eq!((p.name(), p.signin_host(), p.console_host()), (name, signin, console));
+            assert_eq!(
+                (p.name(), p.signin_host(), p.console_host()),
+                (name, signin, console)
+            );
         }
         assert_eq!(Partition::of("us-iso-east-1"), None);
         assert_eq!(Partition::of("us-isob-east-1"), None);
@@ -296,19 +327,34 @@ mod tests {
             "https://console.amazonaws.cn/s3/home?region=cn-north-1"
         );
         assert_eq!(
-            d(Partition::GovCloud, "us-gov-west-1", Some("/ec2/home?x=1#Instances:")),
+            d(
+                Partition::GovCloud,
+                "us-gov-west-1",
+                Some("/ec2/home?x=1#Instances:")
+            ),
             "https://console.amazonaws-us-gov.com/ec2/home?x=1&region=us-gov-west-1#Instances:"
         );
         assert_eq!(
-            d(Partition::Aws, "us-east-1", Some("/s3/home?region=eu-west-1")),
+            d(
+                Partition::Aws,
+                "us-east-1",
+                Some("/s3/home?region=eu-west-1")
+            ),
             "https://console.aws.amazon.com/s3/home?region=eu-west-1"
         );
         assert_eq!(
             d(Partition::Aws, "us-east-1", Some("https://example.com/x")),
             "https://example.com/x"
         );
-        for bad in ["s3/home", "//evil.example/x", "http://console.aws.amazon.com/"] {
-            assert!(destination(Partition::Aws, "us-east-1", Some(bad)).is_err(), "{bad}");
+        for bad in [
+            "s3/home",
+            "//evil.example/x",
+            "http://console.aws.amazon.com/",
+        ] {
+            assert!(
+                destination(Partition::Aws, "us-east-1", Some(bad)).is_err(),
+                "{bad}"
+            );
         }
     }
 

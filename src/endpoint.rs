@@ -253,7 +253,12 @@ fn pass(shared: &Shared) -> (State, Option<String>) {
         })
     };
     let previous = shared.snapshot().1;
-    let ensured = session::ensure(&shared.profile, Want::Credentials, shared.min_ttl, settings_of);
+    let ensured = session::ensure(
+        &shared.profile,
+        Want::Credentials,
+        shared.min_ttl,
+        settings_of,
+    );
     let file = file_id(&shared.session_file);
     match ensured {
         Ok(Ensured::Live { session, warning }) => (
@@ -343,7 +348,12 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 break i + 4;
             }
             if buf.len() > MAX_HEAD {
-                let _ = write(&mut stream, &error(431, "RequestTooLarge", "request head too large"), true).await;
+                let _ = write(
+                    &mut stream,
+                    &error(431, "RequestTooLarge", "request head too large"),
+                    true,
+                )
+                .await;
                 return;
             }
             let mut chunk = [0u8; 2048];
@@ -356,7 +366,12 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
             .ok()
             .and_then(parse_head)
         else {
-            let _ = write(&mut stream, &error(400, "BadRequest", "not an HTTP/1 request"), true).await;
+            let _ = write(
+                &mut stream,
+                &error(400, "BadRequest", "not an HTTP/1 request"),
+                true,
+            )
+            .await;
             return;
         };
         // A body (none is expected) is read and ignored.
@@ -530,7 +545,10 @@ mod tests {
     fn heads_are_parsed_and_odd_ones_refused() {
         let r = parse_head("GET /credentials HTTP/1.1\r\nHost: x\r\nauthorization:  abc \r\n\r\n")
             .unwrap();
-        assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/credentials"));
+        assert_eq!(
+            (r.method.as_str(), r.target.as_str()),
+            ("GET", "/credentials")
+        );
         assert_eq!(r.authorization, ["abc"]);
         assert!(!r.close);
         assert!(parse_head("GET /x HTTP/1.0\r\n\r\n").unwrap().close);
@@ -555,10 +573,19 @@ mod tests {
             file: None,
         };
         // 1000 s of life from 0: due at 800.
-        assert_eq!(until_due(&state(creds(0, 1000)), 500, 0), Duration::from_secs(300));
+        assert_eq!(
+            until_due(&state(creds(0, 1000)), 500, 0),
+            Duration::from_secs(300)
+        );
         // COGNITO_AUTH_MIN_TTL of 400 brings it to 600.
-        assert_eq!(until_due(&state(creds(0, 1000)), 500, 400), Duration::from_secs(100));
-        assert_eq!(until_due(&state(creds(0, 1000)), 900, 0), RETRY_AFTER_FAILURE);
+        assert_eq!(
+            until_due(&state(creds(0, 1000)), 500, 400),
+            Duration::from_secs(100)
+        );
+        assert_eq!(
+            until_due(&state(creds(0, 1000)), 900, 0),
+            RETRY_AFTER_FAILURE
+        );
     }
 
     #[test]

@@ -13,13 +13,13 @@ use crate::settings;
 
 /// Checks the region and destination against the session's partition: the console's region
 /// and the destination URL.
-fn place(
-    session: &cache::Session,
-    args: &ConsoleArgs,
-) -> Result<(Partition, String, String)> {
+fn place(session: &cache::Session, args: &ConsoleArgs) -> Result<(Partition, String, String)> {
     let pool_region = identity_pool_region(&session.identity_pool_id);
     let partition = console::partition_of(pool_region)?;
-    let region = args.region.clone().unwrap_or_else(|| session.region.clone());
+    let region = args
+        .region
+        .clone()
+        .unwrap_or_else(|| session.region.clone());
     console::console_region(partition, pool_region, &region)?;
     let destination = console::destination(partition, &region, args.destination.as_deref())?;
     Ok((partition, region, destination))
@@ -47,8 +47,9 @@ pub fn run(args: ConsoleArgs) -> Result<()> {
     }
     browser::open(url.expose()).map_err(|tried| Error::Refused {
         message: format!("cannot open a browser ({tried})"),
-        hint: "set BROWSER, or print the URL with `cognito-auth console --url` and open it yourself"
-            .into(),
+        hint:
+            "set BROWSER, or print the URL with `cognito-auth console --url` and open it yourself"
+                .into(),
     })?;
     eprintln!(
         "cognito-auth: opening the AWS console ({region}) in the browser as profile `{profile}`; the sign-in link works once, within 15 minutes"

@@ -60,10 +60,7 @@ pub fn run(args: ExecArgs) -> Result<ExitCode> {
 }
 
 fn cannot_run(program: &std::ffi::OsStr, err: &std::io::Error) -> Error {
-    Error::Usage(format!(
-        "cannot run `{}`: {err}",
-        program.to_string_lossy()
-    ))
+    Error::Usage(format!("cannot run `{}`: {err}", program.to_string_lossy()))
 }
 
 /// Runs the command as a child with a credential endpoint; its exit status is ours.
@@ -84,10 +81,7 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
     }
     command
         .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &endpoint.url)
-        .env(
-            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-            endpoint.token.expose(),
-        )
+        .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.expose())
         .env("AWS_REGION", &session.region)
         .env("AWS_DEFAULT_REGION", &session.region);
     if let Some(dir) = &hidden {

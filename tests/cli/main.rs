@@ -5,6 +5,8 @@ mod bad_settings;
 mod browser;
 mod completions;
 mod configure;
+mod console;
+mod exec_server;
 mod faults;
 mod files;
 mod help;
