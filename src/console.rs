@@ -244,9 +244,9 @@ pub fn login_url(endpoint: &str, destination: &str, token: &Secret<String>) -> S
 
 /// `4h`, `90m`, `1000s`.
 fn human(secs: u32) -> String {
-    if secs % 3600 == 0 {
+    if secs.is_multiple_of(3600) {
         format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 {
+    } else if secs.is_multiple_of(60) {
         format!("{}m", secs / 60)
     } else {
         format!("{secs}s")

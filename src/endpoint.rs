@@ -459,20 +459,22 @@ async fn credentials(shared: &Shared) -> Response {
     let (generation, state) = shared.snapshot();
     let changed = file_id(&shared.session_file) != state.file;
     let now = clock::now();
-    if let Some(creds) = &state.creds {
-        if !changed && creds.fresh(now, shared.min_ttl) {
-            return success(creds);
-        }
+    if let Some(creds) = &state.creds
+        && !changed
+        && creds.fresh(now, shared.min_ttl)
+    {
+        return success(creds);
     }
     shared.nudge(if changed {
         Nudge::FileChanged
     } else {
         Nudge::Stale
     });
-    if let Some(creds) = &state.creds {
-        if !changed && creds.expiration - now > ADVISORY_WINDOW {
-            return success(creds); // the refresh runs behind this answer
-        }
+    if let Some(creds) = &state.creds
+        && !changed
+        && creds.expiration - now > ADVISORY_WINDOW
+    {
+        return success(creds); // the refresh runs behind this answer
     }
     // Memory cannot answer well: wait for the refresher's pass (itself bounded by
     // COGNITO_AUTH_TIMEOUT), a little longer than that at most.
