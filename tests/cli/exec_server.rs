@@ -1,6 +1,7 @@
-//! `exec --server`: real SDK clients in the child (boto3, the AWS CLI) get their credentials
-//! from the local endpoint, against moto; refreshes without a password; refusals; loopback
-//! only; exit status and signals; nothing listening afterwards.
+//! `exec --server`: real SDK clients in the child (boto3, the AWS CLI, the JavaScript SDK's
+//! container provider) get their credentials from the local endpoint, against moto; refreshes
+//! without a password; refusals; loopback only; exit status and signals; nothing listening
+//! afterwards.
 //!
 //! The child is `tests/support/endpoint_child.py`, which prints what it saw as JSON.
 
@@ -28,6 +29,21 @@ fn aws_cli() -> String {
     cli
 }
 
+/// The JavaScript SDK's container provider that scripts/install-js-sdk.sh installs.
+fn js_sdk() -> String {
+    let sdk = std::env::var("JS_SDK").unwrap_or_else(|_| {
+        format!(
+            "{}/.js-sdk/node_modules/@aws-sdk/credential-provider-http",
+            env!("CARGO_MANIFEST_DIR")
+        )
+    });
+    assert!(
+        Path::new(&sdk).join("package.json").exists(),
+        "no JavaScript SDK provider at {sdk}: run scripts/install-js-sdk.sh (scripts/test.sh does)"
+    );
+    sdk
+}
+
 fn child_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/endpoint_child.py")
 }
@@ -46,6 +62,7 @@ fn signed_in() -> (Pool, Sandbox) {
 fn run_child(sb: &Sandbox, scenario: &str) -> (std::process::ExitStatus, Value, String) {
     let out = sb
         .std_cmd()
+        .env("JS_SDK", js_sdk())
         .args(["exec", "--server", "--profile", "dev", "--"])
         .arg(python())
         .arg(child_script())
@@ -80,7 +97,7 @@ fn signed_with(request: &Request) -> String {
 }
 
 #[test]
-fn boto3_and_the_aws_cli_get_the_endpoints_credentials_over_a_default_full_of_keys() {
+fn boto3_the_aws_cli_and_the_js_sdk_get_the_endpoints_credentials_over_a_default_full_of_keys() {
     let (_pool, mut sb) = signed_in();
     let ours = cached_key(&sb);
     // [default] full of keys, as `login --profile default` leaves it: it comes before the
@@ -149,6 +166,9 @@ fn boto3_and_the_aws_cli_get_the_endpoints_credentials_over_a_default_full_of_ke
         "{}",
         json["cli_configure_list"]
     );
+    // The JavaScript SDK's provider took the same keys (and the Expiration it insists on).
+    assert_eq!(json["js"]["accessKeyId"], ours.as_str(), "{}", json["js"]);
+    assert!(json["js"]["expiration"].as_str().unwrap().ends_with('Z'));
     // moto saw both STS calls (boto3's and the AWS CLI's) signed with our key, none with the
     // [default] keys or the variables from outside.
     let calls: Vec<_> = recorder
@@ -261,7 +281,7 @@ fn wrong_or_missing_tokens_and_other_paths_are_refused_and_only_loopback_listens
 }
 
 #[test]
-fn a_refresh_that_needs_a_password_is_a_message_botocore_and_the_aws_cli_show() {
+fn a_refresh_that_needs_a_password_is_a_message_botocore_the_aws_cli_and_the_js_sdk_show() {
     let (_pool, sb) = signed_in();
     let (status, json, stderr) = run_child(&sb, "login-needed");
     assert!(status.success(), "{stderr}");
@@ -272,6 +292,9 @@ fn a_refresh_that_needs_a_password_is_a_message_botocore_and_the_aws_cli_show() 
     let cli = &json["cli"];
     assert_ne!(cli["code"], 0);
     assert!(cli["stderr"].as_str().unwrap().contains(wanted), "{cli}");
+    // The JavaScript SDK reads Code and Message from a 4xx answer (not from a 5xx).
+    assert_eq!(json["js"]["Code"], "LoginRequired", "{}", json["js"]);
+    assert!(json["js"]["Message"].as_str().unwrap().contains(wanted));
     // And it keeps serving: the same answer, with its Code and Message.
     assert_eq!(
         json["raw"][0],

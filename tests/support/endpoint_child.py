@@ -1,9 +1,10 @@
-"""The command `cognito-auth exec --server` runs in the tests: real SDK clients (boto3, and the
-AWS CLI at argv[2]) and plain HTTP requests against the credential endpoint it was given.
+"""The command `cognito-auth exec --server` runs in the tests: real SDK clients (boto3, the
+AWS CLI at argv[2], the JavaScript SDK's provider at $JS_SDK) and plain HTTP requests against the credential endpoint it was given.
 Prints one JSON object on stdout with what it saw; the Rust test checks it.
 
 argv[1] is the scenario:
-  sdks          boto3 and the AWS CLI call STS (AWS_ENDPOINT_URL, moto) with what they resolve
+  sdks          boto3 and the AWS CLI call STS (AWS_ENDPOINT_URL, moto) with what they resolve;
+                the JavaScript SDK's container provider resolves
   outlive       the cache is aged (as the session tests do) and boto3 keeps working
   refusals      wrong, missing and odd tokens, another path, other loopback addresses
   login-needed  the session is broken so that only a password would do
@@ -45,6 +46,16 @@ def edit_session(edit):
         json.dump(session, f)
 
 
+def js_sdk():
+    """The JavaScript SDK's container provider, in node (tests/support/endpoint_child.cjs)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "endpoint_child.cjs")
+    run = subprocess.run(["node", script], capture_output=True, text=True)
+    try:
+        return json.loads(run.stdout)
+    except ValueError:
+        return {"stdout": run.stdout, "stderr": run.stderr}
+
+
 def aws(*args):
     run = subprocess.run([aws_cli, *args], capture_output=True, text=True)
     return {"code": run.returncode, "stdout": run.stdout, "stderr": run.stderr}
@@ -62,6 +73,7 @@ if scenario == "sdks":
     out["boto3"] = session.client("sts").get_caller_identity()["Arn"]
     out["cli"] = aws("sts", "get-caller-identity")
     out["cli_configure_list"] = aws("configure", "list")
+    out["js"] = js_sdk()
 elif scenario == "outlive":
     import boto3
 
@@ -138,6 +150,7 @@ elif scenario == "login-needed":
     except botocore.exceptions.BotoCoreError as e:
         out["boto3"] = str(e)
     out["cli"] = aws("sts", "get-caller-identity")
+    out["js"] = js_sdk()
     out["raw"] = get(url, {"Authorization": token})
 else:
     sys.exit(f"unknown scenario {scenario}")
