@@ -199,6 +199,8 @@ fn refresh_loop(
     notices: &tokio::sync::mpsc::UnboundedSender<String>,
 ) {
     let mut failed_at: Option<Instant> = None;
+    // The same failure, pass after pass, is told once.
+    let mut last_notice: Option<String> = None;
     loop {
         let wait = {
             let (_, state) = shared.snapshot();
@@ -221,8 +223,13 @@ fn refresh_loop(
         }
         let (state, notice) = pass(shared);
         failed_at = state.problem.is_some().then(Instant::now);
-        if let Some(notice) = notice {
-            let _ = notices.send(notice);
+        if let Some(notice) = notice
+            && last_notice.as_ref() != Some(&notice)
+        {
+            let _ = notices.send(notice.clone());
+            last_notice = Some(notice);
+        } else if state.problem.is_none() {
+            last_notice = None;
         }
         *shared.state.lock().unwrap_or_else(|e| e.into_inner()) = state;
         shared.generation.send_modify(|g| *g += 1);

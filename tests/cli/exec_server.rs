@@ -282,7 +282,10 @@ fn wrong_or_missing_tokens_and_other_paths_are_refused_and_only_loopback_listens
 
 #[test]
 fn a_refresh_that_needs_a_password_is_a_message_botocore_the_aws_cli_and_the_js_sdk_show() {
-    let (_pool, sb) = signed_in();
+    let (_pool, mut sb) = signed_in();
+    let bin = assert_cmd::cargo::cargo_bin("cognito-auth");
+    sb.env("TEST_COGNITO_AUTH", bin.to_str().unwrap())
+        .env("TEST_PASSWORD", ALICE_PASSWORD);
     let (status, json, stderr) = run_child(&sb, "login-needed");
     assert!(status.success(), "{stderr}");
     assert_eq!(json["before"], 200);
@@ -304,6 +307,14 @@ fn a_refresh_that_needs_a_password_is_a_message_botocore_the_aws_cli_and_the_js_
     assert_eq!(raw["Code"], "LoginRequired");
     assert!(raw["Message"].as_str().unwrap().contains(wanted), "{raw}");
     assert!(stderr.contains(wanted), "our stderr says it too: {stderr}");
+    assert_eq!(
+        stderr.matches(wanted).count(),
+        1,
+        "once, however many requests: {stderr}"
+    );
+    // After a sign-in elsewhere, the same endpoint serves credentials again.
+    assert_eq!(json["login"], 0);
+    assert_eq!(json["after_login"], 200);
 }
 
 #[test]

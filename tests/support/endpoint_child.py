@@ -152,6 +152,12 @@ elif scenario == "login-needed":
     out["cli"] = aws("sts", "get-caller-identity")
     out["js"] = js_sdk()
     out["raw"] = get(url, {"Authorization": token})
+    # A sign-in in another terminal: the job carries on.
+    login = subprocess.run([os.environ["TEST_COGNITO_AUTH"], "login", "--profile", "dev",
+                            "-u", "alice-premium"], capture_output=True, text=True,
+                           env=dict(os.environ, COGNITO_PASSWORD=os.environ["TEST_PASSWORD"]))
+    out["login"] = login.returncode
+    out["after_login"] = get(url, {"Authorization": token})[0]
 else:
     sys.exit(f"unknown scenario {scenario}")
 print(json.dumps(out))
