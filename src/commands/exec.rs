@@ -11,11 +11,13 @@
 
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use crate::awsfiles::AwsFiles;
+use crate::awsfiles::{self, AwsFiles, store};
 use crate::cli::ExecArgs;
 use crate::endpoint::Endpoint;
+use crate::env_vars;
 use crate::error::{Error, Result};
 use crate::output;
 use crate::session::{self, Want};
@@ -70,7 +72,7 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
         super::live_session(args.profile.profile.as_deref(), Want::Credentials)?;
     // From here each refresh gets the bound on its own: the command runs for hours.
     crate::sdk::unbound_command();
-    let hidden = hide_default_keys()?;
+    let (hidden, replaced) = hide_default_credentials()?;
     let mut endpoint = Endpoint::start(&profile, session.credentials.clone(), session::min_ttl()?)?;
     let notices = endpoint.notices();
     let (program, rest) = args.command.split_first().expect("clap requires a command");
@@ -84,12 +86,7 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.expose())
         .env("AWS_REGION", &session.region)
         .env("AWS_DEFAULT_REGION", &session.region);
-    if let Some(dir) = &hidden {
-        command.env(
-            crate::env_vars::AWS_SHARED_CREDENTIALS_FILE,
-            dir.path().join("credentials"),
-        );
-    }
+    command.envs(replaced);
     let status = crate::sdk::block_on(supervise(command, endpoint, notices, program))?;
     drop(hidden);
     let code = match (status.code(), status.signal()) {
@@ -100,32 +97,76 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(u8::try_from(code & 0xff).unwrap_or(1)))
 }
 
-/// The shared credentials file comes before the container endpoint in every SDK's chain: when
-/// its `[default]` holds keys (as `login --profile default` writes), the child gets an empty
-/// private file instead, in a 0700 folder removed when the command ends.
-fn hide_default_keys() -> Result<Option<tempfile::TempDir>> {
+/// Keys of a config file's `[default]` that give credentials ahead of the container endpoint
+/// in the SDKs' chains (static keys, a process, a role, web identity, SSO).
+const CONFIG_CREDENTIAL_KEYS: [&str; 7] = [
+    "aws_access_key_id",
+    "credential_process",
+    "role_arn",
+    "credential_source",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+];
+
+/// The shared files come before the container endpoint in every SDK's chain: when `[default]`
+/// of the credentials file holds keys (as `login --profile default` writes), or `[default]` of
+/// the config file another credential source, the child gets an empty private file in its
+/// place, in a 0700 folder removed when the command ends. A file botocore refuses would stop
+/// the child's SDK too, so it is replaced as well. Returns the folder and the variables to set.
+fn hide_default_credentials() -> Result<(Option<tempfile::TempDir>, Vec<(&'static str, PathBuf)>)> {
     let files = AwsFiles::locate()?;
-    // A file botocore refuses would stop the child's SDK too: hidden as well.
-    if matches!(files.read_credentials("default"), Ok(None)) {
-        return Ok(None);
+    let credentials_win = !matches!(files.read_credentials("default"), Ok(None));
+    let config_wins = store::read_or_empty(&files.config)
+        .and_then(|text| awsfiles::parse(&files.config, &text))
+        .map(|config| {
+            config.profile_section("default").is_some_and(|section| {
+                CONFIG_CREDENTIAL_KEYS
+                    .iter()
+                    .any(|key| config.get(&section, key).is_some())
+            })
+        })
+        .unwrap_or(true);
+    if !credentials_win && !config_wins {
+        return Ok((None, Vec::new()));
     }
     let dir = tempfile::Builder::new()
         .prefix("cognito-auth-exec-")
         .tempdir()
         .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let path = dir.path().join("credentials");
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(|e| Error::io(&path, e))?;
-    eprintln!(
-        "cognito-auth: [default] in {} holds keys, which the command's AWS SDK would use instead of the endpoint; it sees an empty credentials file ({}) instead",
-        files.credentials.display(),
-        path.display()
-    );
-    Ok(Some(dir))
+    let mut hidden = Vec::new();
+    for (wins, name, variable, real) in [
+        (
+            credentials_win,
+            "credentials",
+            env_vars::AWS_SHARED_CREDENTIALS_FILE,
+            &files.credentials,
+        ),
+        (
+            config_wins,
+            "config",
+            env_vars::AWS_CONFIG_FILE,
+            &files.config,
+        ),
+    ] {
+        if !wins {
+            continue;
+        }
+        let path = dir.path().join(name);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        eprintln!(
+            "cognito-auth: [default] in {} holds credentials the command's AWS SDK would use instead of the endpoint; it sees an empty {name} file ({}) instead",
+            real.display(),
+            path.display()
+        );
+        hidden.push((variable, path));
+    }
+    Ok((Some(dir), hidden))
 }
 
 /// Starts the child, serves the endpoint and forwards signals until the child exits; then the

@@ -107,6 +107,11 @@ fn boto3_the_aws_cli_and_the_js_sdk_get_the_endpoints_credentials_over_a_default
         "\n[default]\naws_access_key_id = AKIADEFAULTKEYS00000\naws_secret_access_key = defaultsecret\n",
     );
     std::fs::write(sb.credentials(), &creds).unwrap();
+    // And a [default] in the config file whose credential_process fails: used, it would stop
+    // every SDK in the child.
+    let mut config = sb.read(".aws/config");
+    config.push_str("\n[default]\ncredential_process = /bin/false\n");
+    std::fs::write(sb.aws_config(), &config).unwrap();
     // Variables that would win over the endpoint, set by the caller: all removed.
     for name in [
         "AWS_ACCESS_KEY_ID",
@@ -138,6 +143,7 @@ fn boto3_the_aws_cli_and_the_js_sdk_get_the_endpoints_credentials_over_a_default
     assert_eq!(
         names,
         [
+            "AWS_CONFIG_FILE",
             "AWS_CONTAINER_AUTHORIZATION_TOKEN",
             "AWS_CONTAINER_CREDENTIALS_FULL_URI",
             "AWS_DEFAULT_REGION",
@@ -147,12 +153,15 @@ fn boto3_the_aws_cli_and_the_js_sdk_get_the_endpoints_credentials_over_a_default
         ],
         "nothing that wins over the endpoint"
     );
-    // The child's credentials file is empty and private; ours is untouched; stderr says so.
-    let hidden = env["AWS_SHARED_CREDENTIALS_FILE"].as_str().unwrap();
-    assert!(stderr.contains(hidden), "{stderr}");
-    assert!(stderr.contains("[default]"), "{stderr}");
-    assert!(!Path::new(hidden).exists(), "removed when the command ends");
+    // The child's two files are empty and private, ours untouched; stderr says so.
+    for variable in ["AWS_SHARED_CREDENTIALS_FILE", "AWS_CONFIG_FILE"] {
+        let hidden = env[variable].as_str().unwrap();
+        assert!(stderr.contains(hidden), "{stderr}");
+        assert!(!Path::new(hidden).exists(), "removed when the command ends");
+    }
+    assert_eq!(stderr.matches("[default] in ").count(), 2, "{stderr}");
     assert_eq!(sb.read(".aws/credentials"), creds);
+    assert_eq!(sb.read(".aws/config"), config);
     // boto3 resolved the container provider, with our keys.
     assert_eq!(json["method"], "container-role");
     assert_eq!(json["access_key"], ours.as_str());
