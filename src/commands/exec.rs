@@ -72,7 +72,7 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
         super::live_session(args.profile.profile.as_deref(), Want::Credentials)?;
     // From here each refresh gets the bound on its own: the command runs for hours.
     crate::sdk::unbound_command();
-    let (hidden, replaced) = hide_default_credentials()?;
+    let hidden = hide_default_credentials()?;
     let mut endpoint = Endpoint::start(&profile, session.credentials.clone(), session::min_ttl()?)?;
     let notices = endpoint.notices();
     let (program, rest) = args.command.split_first().expect("clap requires a command");
@@ -86,7 +86,7 @@ fn run_with_server(args: ExecArgs) -> Result<ExitCode> {
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpoint.token.expose())
         .env("AWS_REGION", &session.region)
         .env("AWS_DEFAULT_REGION", &session.region);
-    command.envs(replaced);
+    command.envs(hidden.variables.iter().map(|(k, v)| (*k, v)));
     let status = crate::sdk::block_on(supervise(command, endpoint, notices, program))?;
     drop(hidden);
     let code = match (status.code(), status.signal()) {
@@ -113,8 +113,8 @@ const CONFIG_CREDENTIAL_KEYS: [&str; 7] = [
 /// of the credentials file holds keys (as `login --profile default` writes), or `[default]` of
 /// the config file another credential source, the child gets an empty private file in its
 /// place, in a 0700 folder removed when the command ends. A file botocore refuses would stop
-/// the child's SDK too, so it is replaced as well. Returns the folder and the variables to set.
-fn hide_default_credentials() -> Result<(Option<tempfile::TempDir>, Vec<(&'static str, PathBuf)>)> {
+/// the child's SDK too, so it is replaced as well.
+fn hide_default_credentials() -> Result<Hidden> {
     let files = AwsFiles::locate()?;
     let credentials_win = !matches!(files.read_credentials("default"), Ok(None));
     let config_wins = store::read_or_empty(&files.config)
@@ -128,7 +128,10 @@ fn hide_default_credentials() -> Result<(Option<tempfile::TempDir>, Vec<(&'stati
         })
         .unwrap_or(true);
     if !credentials_win && !config_wins {
-        return Ok((None, Vec::new()));
+        return Ok(Hidden {
+            _dir: None,
+            variables: Vec::new(),
+        });
     }
     let dir = tempfile::Builder::new()
         .prefix("cognito-auth-exec-")
@@ -166,7 +169,17 @@ fn hide_default_credentials() -> Result<(Option<tempfile::TempDir>, Vec<(&'stati
         );
         hidden.push((variable, path));
     }
-    Ok((Some(dir), hidden))
+    Ok(Hidden {
+        _dir: Some(dir),
+        variables: hidden,
+    })
+}
+
+/// Empty stand-ins for the shared files: the variables that point at them, and their folder
+/// (removed when dropped).
+struct Hidden {
+    _dir: Option<tempfile::TempDir>,
+    variables: Vec<(&'static str, PathBuf)>,
 }
 
 /// Starts the child, serves the endpoint and forwards signals until the child exits; then the
