@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints login speed, the network floor, peak RSS and --help time against a local moto server,
-# then the browser sign-in's own time and the client-credentials token's against cognito-local
+# the cost of one request to the exec --server endpoint on a live cache, then the browser
+# sign-in's own time and the client-credentials token's against cognito-local
 # and oidc-provider, using a release build. Usage: scripts/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ HOME="$WORK" AWS_ENDPOINT_URL="$ENDPOINT" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACC
 eval "$("$PY" scripts/stack.py "$WORK/.config/cognito-auth/config" < "$WORK/stack.json")"
 BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench.py "$BIN" "$ENDPOINT" "$USER_POOL_ID" \
   "$CLIENT_ID" "$CLIENT_SECRET" "$IDENTITY_POOL_ID" "${1:-15}"
+# One request to the exec --server endpoint on a live cache (median and p95).
+BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench_endpoint.py "$BIN" "$ENDPOINT" "$USER_POOL_ID" \
+  "$CLIENT_ID" "$CLIENT_SECRET" "$IDENTITY_POOL_ID" 1000
 
 # The browser sign-in: cognito-local's Hosted UI, moto's identity pool, the scripted browser.
 mkdir "$WORK/cognito-local"

@@ -37,9 +37,14 @@ pub enum Command {
     Export(ExportArgs),
     /// Run a command with live credentials in its environment.
     #[command(
-        after_help = "Examples:\n  cognito-auth exec -- aws s3 ls\n  cognito-auth exec --profile dev -- terraform plan"
+        after_help = "Examples:\n  cognito-auth exec -- aws s3 ls\n  cognito-auth exec --profile dev -- terraform plan\n  cognito-auth exec --server --profile dev -- terraform apply   # refreshed for hours"
     )]
     Exec(ExecArgs),
+    /// Open the AWS console in the browser, signed in with the profile's credentials.
+    #[command(
+        after_help = "Examples:\n  cognito-auth console --profile dev\n  cognito-auth console --destination /s3/home --region eu-west-1\n  cognito-auth console --url --session-duration 4h   # print the sign-in URL instead"
+    )]
+    Console(ConsoleArgs),
     /// Print a live ID (default) or access token, for APIs behind a Cognito authorizer.
     #[command(
         after_help = "Examples:\n  curl -H \"Authorization: $(cognito-auth token)\" https://api.example.com/items\n  cognito-auth token --access --json\n  cognito-auth token --client-credentials --scope orders/read   # machine to machine"
@@ -236,9 +241,31 @@ pub struct ExportArgs {
 pub struct ExecArgs {
     #[command(flatten)]
     pub profile: ProfileArg,
+    /// Run CMD as a child and serve it credentials from a local endpoint on 127.0.0.1
+    /// (AWS_CONTAINER_CREDENTIALS_FULL_URI), refreshed for as long as it runs.
+    #[arg(long)]
+    pub server: bool,
     /// The command and its arguments, after `--`.
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    #[command(flatten)]
+    pub profile: ProfileArg,
+    /// Print the sign-in URL on stdout instead of opening a browser.
+    #[arg(long)]
+    pub url: bool,
+    /// A console path (`/s3/home`) or an https:// console URL [default: the console home].
+    #[arg(long, value_name = "PATH_OR_URL")]
+    pub destination: Option<String>,
+    /// The console's region, within the credentials' partition [default: the profile's].
+    #[arg(long, value_name = "R")]
+    pub region: Option<String>,
+    /// How long the console session lasts, 15m..12h [default: the federation endpoint's, 12h].
+    #[arg(long, value_name = "D", value_parser = crate::console::parse_session_duration)]
+    pub session_duration: Option<u32>,
 }
 
 #[derive(Debug, Args)]

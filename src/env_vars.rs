@@ -58,6 +58,9 @@ pub const COGNITO_AUTH_MIN_TTL: &str = "COGNITO_AUTH_MIN_TTL";
 /// and waits together; each request of an interactive `login` gets the same bound. Waiting for
 /// a lock another process holds is bounded by it too.
 pub const COGNITO_AUTH_TIMEOUT: &str = "COGNITO_AUTH_TIMEOUT";
+/// Another AWS federation endpoint for `console` (its `getSigninToken` and `login` actions),
+/// in place of the partition's `https://signin.../federation`.
+pub const COGNITO_AUTH_FEDERATION_URL: &str = "COGNITO_AUTH_FEDERATION_URL";
 /// Disables colour (read by the error printer).
 pub const NO_COLOR: &str = "NO_COLOR";
 

@@ -325,6 +325,27 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// `console --region` names a region of another partition than the credentials'.
+    #[error(
+        "region `{region}` is in partition {region_partition}, but the credentials are from {partition} (identity pool region {pool_region})"
+    )]
+    OtherPartition {
+        region: String,
+        region_partition: &'static str,
+        partition: &'static str,
+        pool_region: String,
+    },
+    /// No browser could be started for the console sign-in.
+    #[error("cannot open a browser ({tried})")]
+    NoBrowser { tried: String },
+    /// The federation endpoint refused getSigninToken (HTTP 400 or 403).
+    #[error("the AWS federation endpoint refused the console sign-in (HTTP {status}): {cause}")]
+    SigninRefused {
+        status: u16,
+        cause: String,
+        /// Whether a SessionDuration was asked for.
+        duration: bool,
+    },
 }
 
 impl Error {
@@ -500,6 +521,19 @@ impl Error {
                 "fix or remove that line; cognito-auth changes nothing until then".into()
             }
             Error::Io { .. } => return None,
+            Error::OtherPartition { partition, .. } => format!(
+                "choose a region of the {partition} partition with --region, or use a profile whose identity pool is in the other partition"
+            ),
+            Error::SigninRefused { duration: true, .. } => {
+                "try a shorter --session-duration, or none (the endpoint's default)".into()
+            }
+            Error::SigninRefused { .. } => {
+                "refresh the session with `cognito-auth login` and try again".into()
+            }
+            Error::NoBrowser { .. } => {
+                "set BROWSER, or print the URL with `cognito-auth console --url` and open it yourself"
+                    .into()
+            }
         })
     }
 
@@ -520,6 +554,7 @@ impl Error {
             | Error::PolicyPlaceholder { .. }
             | Error::InvalidPolicy { .. }
             | Error::CannotRun { .. }
+            | Error::OtherPartition { .. }
             | Error::NoHome { .. } => EXIT_USAGE,
             // Unexpected: a bug, a broken system, a service code we cannot explain, local I/O.
             Error::Internal(_) | Error::Service { .. } | Error::Io { .. } => EXIT_USAGE,
@@ -574,6 +609,8 @@ impl Error {
             | Error::Throttled { .. }
             | Error::LongTermKeys { .. }
             | Error::ForeignCredentialProcess { .. }
+            | Error::SigninRefused { .. }
+            | Error::NoBrowser { .. }
             | Error::Malformed { .. } => EXIT_FAILURE,
         }
     }

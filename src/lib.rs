@@ -10,6 +10,8 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod console;
+pub mod endpoint;
 pub mod env_vars;
 pub mod error;
 pub mod hosted_ui;
@@ -38,6 +40,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::CredentialProcess(args) => commands::credential_process::run(args)?,
         Command::Export(args) => commands::export::run(args)?,
         Command::Exec(args) => return commands::exec::run(args),
+        Command::Console(args) => commands::console::run(args)?,
         Command::Token(args) => commands::token::run(args)?,
         Command::Roles(args) => commands::roles::run(args)?,
         Command::Admin(command) => return commands::admin::run(command),

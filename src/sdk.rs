@@ -468,7 +468,7 @@ fn not_the_protocol(raw: &HttpResponse) -> String {
 
 /// Text from a server or a transport, on one line: control characters and runs of white space
 /// become one space.
-pub(crate) fn one_line(text: &str) -> String {
+pub fn one_line(text: &str) -> String {
     text.split(|c: char| c.is_whitespace() || c.is_control())
         .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod completions;
 pub mod configure;
+pub mod console;
 pub mod credential_process;
 pub mod exec;
 pub mod export;

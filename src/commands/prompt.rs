@@ -208,10 +208,9 @@ impl Prompt for TerminalPrompt {
         index
             .and_then(|i| options.get(i.wrapping_sub(1)))
             .cloned()
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "`{answer}` is not one of the offered ways to sign in"
-                ))
+            .ok_or(Error::NotAnOption {
+                answer,
+                what: "offered ways to sign in",
             })
     }
 }

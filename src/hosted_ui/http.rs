@@ -36,19 +36,30 @@ pub async fn send(
     form: Option<String>,
     authorization: Option<Secret<String>>,
 ) -> Result<Response, Error> {
+    send_to(SERVICE, method, url, form, authorization).await
+}
+
+/// [`send`] to another service than the Hosted UI (`service` names it in errors).
+pub async fn send_to(
+    service: &'static str,
+    method: &str,
+    url: &str,
+    form: Option<String>,
+    authorization: Option<Secret<String>>,
+) -> Result<Response, Error> {
     // The address without its query (state, PKCE challenge): what messages name.
     let endpoint = url.split(['?', '#']).next().unwrap_or(url).to_owned();
-    sdk::in_flight(SERVICE, endpoint.clone());
+    sdk::in_flight(service, endpoint.clone());
     let left = sdk::remaining();
     match tokio::time::timeout(left, exchange(method, url, form, authorization, left)).await {
         Ok(Ok(response)) => Ok(response),
         Ok(Err(Broken::Connect(detail))) => Err(Error::Unreachable {
-            service: SERVICE,
+            service,
             endpoint,
             detail,
         }),
         Ok(Err(Broken::Answer(status, detail))) => Err(Error::ServerFailure {
-            service: SERVICE,
+            service,
             endpoint,
             status,
             detail,

@@ -7,7 +7,7 @@
 
 pub mod browser;
 pub mod callback;
-mod http;
+pub(crate) mod http;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
