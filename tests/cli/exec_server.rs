@@ -219,7 +219,8 @@ fn a_job_that_outlives_its_credentials_gets_fresh_ones_without_a_password() {
         "{json}"
     );
     assert!(json["tokens_expire"].as_i64().unwrap() > json["now"].as_i64().unwrap());
-    // One refresh: REFRESH_TOKEN_AUTH (the tokens had expired), then one exchange.
+    // One refresh (the tokens had expired): GetTokensFromRefreshToken, which moto lacks, so
+    // REFRESH_TOKEN_AUTH, then one exchange.
     let targets: Vec<String> = recorder
         .requests()
         .iter()
@@ -228,6 +229,7 @@ fn a_job_that_outlives_its_credentials_gets_fresh_ones_without_a_password() {
     assert_eq!(
         targets,
         [
+            "AWSCognitoIdentityProviderService.GetTokensFromRefreshToken",
             "AWSCognitoIdentityProviderService.InitiateAuth",
             "AWSCognitoIdentityService.GetCredentialsForIdentity"
         ]
