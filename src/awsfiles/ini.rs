@@ -31,9 +31,15 @@ enum Kind {
     Continuation,
 }
 
-/// Each option's value as configparser gathers it, by (section, key): the key's line number and
-/// the value's pieces with their line numbers.
-type Values = HashMap<(String, String), (usize, Vec<(usize, String)>)>;
+/// The value of an option whose text starts on the line after its key (an empty value on the
+/// key line), as configparser gathers it: the only values that can start botocore's nested
+/// blocks. Section, key, the key's line number and the value's pieces with their line numbers.
+struct Block {
+    section: String,
+    key: String,
+    key_line: usize,
+    pieces: Vec<(usize, String)>,
+}
 
 /// A parsed INI file: its lines (each with its own line ending) and what each one is.
 #[derive(Debug, Clone)]
@@ -57,12 +63,17 @@ impl Ini {
         // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
         // comment_prefixes ('#', ';') and no inline comment prefixes.
         let mut section: Option<String> = None;
-        let mut option: Option<String> = None; // `optname`; Some("") is falsy in Python
+        // Whether an option is open (`optname` set and truthy): it takes continuation lines.
+        let mut option_open = false;
         let mut indent_level = 0usize;
         let mut seen_sections: HashMap<String, usize> = HashMap::new();
-        let mut seen_options: HashSet<(String, String)> = HashSet::new();
-        // Each option's value pieces with their line numbers, for botocore's nested-block check.
-        let mut values: Values = HashMap::new();
+        // The keys seen in the current section; `[DEFAULT]`'s across all its headers.
+        let mut section_keys: HashSet<String> = HashSet::new();
+        let mut default_keys: HashSet<String> = HashSet::new();
+        // Values that start on the next line, for botocore's nested-block check; the open
+        // option's, if it is one of them.
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut open_block: Option<usize> = None;
         let mut first_bad: Option<(usize, &'static str)> = None;
         for (i, raw) in lines.iter().enumerate() {
             let lineno = i + 1;
@@ -72,30 +83,18 @@ impl Ini {
                 kinds.push(Kind::Comment);
                 continue;
             }
-            let live_option = |s: &Option<String>, o: &Option<String>| match (s, o) {
-                (Some(s), Some(o)) if !o.is_empty() => Some((s.clone(), o.clone())),
-                _ => None,
-            };
             if value.is_empty() {
-                if let Some(key) = live_option(&section, &option) {
-                    values
-                        .entry(key)
-                        .or_default()
-                        .1
-                        .push((lineno, String::new()));
+                if option_open && let Some(b) = open_block {
+                    blocks[b].pieces.push((lineno, String::new()));
                 }
                 kinds.push(Kind::Blank);
                 continue;
             }
             let cur_indent = indent_chars(line);
-            if let Some(key) = live_option(&section, &option)
-                && cur_indent > indent_level
-            {
-                values
-                    .entry(key)
-                    .or_default()
-                    .1
-                    .push((lineno, value.to_owned()));
+            if option_open && cur_indent > indent_level {
+                if let Some(b) = open_block {
+                    blocks[b].pieces.push((lineno, value.to_owned()));
+                }
                 kinds.push(Kind::Continuation);
                 continue;
             }
@@ -109,9 +108,11 @@ impl Ini {
                 }
                 if name != DEFAULT_SECTION {
                     seen_sections.insert(name.to_owned(), lineno);
+                    section_keys.clear();
                 }
                 section = Some(name.to_owned());
-                option = None;
+                option_open = false;
+                open_block = None;
                 kinds.push(Kind::Section(name.to_owned()));
             } else if section.is_none() {
                 return Err(ParseError {
@@ -127,18 +128,28 @@ impl Ini {
                     first_bad
                         .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
                 }
-                let sect = section.clone().unwrap_or_default();
-                if !seen_options.insert((sect.clone(), key.clone())) {
+                let sect = section.as_deref().unwrap_or_default();
+                let seen = if sect == DEFAULT_SECTION {
+                    &mut default_keys
+                } else {
+                    &mut section_keys
+                };
+                if !seen.insert(key.clone()) {
                     return Err(ParseError {
                         line: lineno,
                         reason: format!("key `{key}` appears twice in [{sect}]"),
                     });
                 }
-                values.insert(
-                    (sect, key.clone()),
-                    (lineno, vec![(lineno, val.to_owned())]),
-                );
-                option = Some(key.clone());
+                option_open = !key.is_empty();
+                open_block = (option_open && val.is_empty()).then(|| {
+                    blocks.push(Block {
+                        section: sect.to_owned(),
+                        key: key.clone(),
+                        key_line: lineno,
+                        pieces: vec![(lineno, String::new())],
+                    });
+                    blocks.len() - 1
+                });
                 kinds.push(Kind::Key(key));
             } else {
                 // configparser collects these and raises a ParsingError at the end of the file;
@@ -162,46 +173,64 @@ impl Ini {
             });
         }
         let ini = Self { lines, kinds };
-        ini.check_nested(&values)?;
+        ini.check_nested(&blocks)?;
         Ok(ini)
     }
 
     /// botocore's `_parse_nested`: a value that starts on the line after its key is a block of
     /// `key = value` lines, and one without `=` makes botocore refuse the whole file. Only the
     /// sections botocore lists are read, each with the `[DEFAULT]` keys it inherits.
-    fn check_nested(&self, values: &Values) -> Result<(), ParseError> {
-        let defaults: Vec<&String> = values
-            .keys()
-            .filter(|(s, _)| s == DEFAULT_SECTION)
-            .map(|(_, k)| k)
-            .collect();
-        let mut bad: Option<ParseError> = None;
-        for name in self.section_names() {
-            let own = values.keys().filter(|(s, _)| *s == name).map(|(_, k)| k);
-            for key in own.chain(defaults.iter().copied()) {
-                let Some((key_line, pieces)) = values
-                    .get(&(name.clone(), key.clone()))
-                    .or_else(|| values.get(&(DEFAULT_SECTION.to_owned(), key.clone())))
-                else {
-                    continue;
-                };
-                let joined: Vec<&str> = pieces.iter().map(|(_, p)| p.as_str()).collect();
-                let joined = joined.join("\n");
-                if !py_rstrip(&joined).starts_with('\n') {
-                    continue;
+    fn check_nested(&self, blocks: &[Block]) -> Result<(), ParseError> {
+        if blocks.is_empty() {
+            return Ok(());
+        }
+        // A section's own key hides `[DEFAULT]`'s: a `[DEFAULT]` block is read (and checked)
+        // only if some listed section lacks a key of that name.
+        let names = self.section_names();
+        let mut own: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut current: Option<&str> = None;
+        for kind in &self.kinds {
+            match kind {
+                Kind::Section(s) => current = Some(s),
+                Kind::Key(k) => {
+                    if let Some(s) = current {
+                        own.entry(s).or_default().insert(k);
+                    }
                 }
-                for (lineno, piece) in pieces {
-                    if py_splitlines(piece).any(|l| !py_strip(l).is_empty() && !l.contains('=')) {
-                        let err = ParseError {
-                            line: *lineno,
-                            reason: format!(
-                                "`{key}` (line {key_line}) starts a nested block of `key = value` \
-                                 lines, and this line has no `=`"
-                            ),
-                        };
-                        if bad.as_ref().is_none_or(|b| b.line > err.line) {
-                            bad = Some(err);
-                        }
+                _ => {}
+            }
+        }
+        let mut bad: Option<ParseError> = None;
+        for block in blocks {
+            let read = if block.section == DEFAULT_SECTION {
+                names.iter().any(|n| {
+                    !own.get(n.as_str())
+                        .is_some_and(|keys| keys.contains(block.key.as_str()))
+                })
+            } else {
+                // Listed sections only: [DEFAULT] is not one.
+                true
+            };
+            if !read {
+                continue;
+            }
+            let joined: Vec<&str> = block.pieces.iter().map(|(_, p)| p.as_str()).collect();
+            let joined = joined.join("\n");
+            if !py_rstrip(&joined).starts_with('\n') {
+                continue;
+            }
+            for (lineno, piece) in &block.pieces {
+                if py_splitlines(piece).any(|l| !py_strip(l).is_empty() && !l.contains('=')) {
+                    let err = ParseError {
+                        line: *lineno,
+                        reason: format!(
+                            "`{}` (line {}) starts a nested block of `key = value` lines, and \
+                             this line has no `=`",
+                            block.key, block.key_line
+                        ),
+                    };
+                    if bad.as_ref().is_none_or(|b| b.line > err.line) {
+                        bad = Some(err);
                     }
                 }
             }
@@ -241,9 +270,21 @@ impl Ini {
     /// other header `build_profile_map` maps to it (`[profile "NAME"]`, `[profile  NAME]`...);
     /// when several do, the last one, whose keys botocore keeps.
     pub fn profile_section(&self, profile: &str) -> Option<String> {
-        self.section_names()
-            .into_iter()
-            .rfind(|s| botocore_profile_name(s).as_deref() == Some(profile))
+        // shlex only ever drops characters, so a header that maps to `profile` holds its
+        // characters in order: that cheap test spares a split of every other header.
+        let may_be = |s: &str| {
+            let mut rest = s.chars();
+            profile.chars().all(|c| rest.any(|r| r == c))
+        };
+        self.kinds
+            .iter()
+            .rev()
+            .filter_map(|k| match k {
+                Kind::Section(s) if s != DEFAULT_SECTION && may_be(s) => Some(s),
+                _ => None,
+            })
+            .find(|s| botocore_profile_name(s).as_deref() == Some(profile))
+            .cloned()
     }
 
     /// The value botocore reads for `key` in `section` (which inherits `[DEFAULT]`'s keys).
@@ -384,10 +425,18 @@ impl Ini {
 
     /// Key lines of every section named `section` (only `[DEFAULT]` may repeat).
     fn key_lines<'a>(&'a self, section: &'a str) -> impl Iterator<Item = (&'a str, usize)> + 'a {
+        // Any other section appears once: only its own lines need a look.
+        let (from, to) = if section == DEFAULT_SECTION {
+            (0, self.kinds.len())
+        } else {
+            self.header(section)
+                .map_or((0, 0), |h| (h, self.section_end(h)))
+        };
         let mut current: Option<&str> = None;
-        self.kinds
+        self.kinds[from..to]
             .iter()
             .enumerate()
+            .map(move |(i, k)| (i + from, k))
             .filter_map(move |(i, k)| match k {
                 Kind::Section(s) => {
                     current = Some(s);
