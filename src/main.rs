@@ -13,7 +13,9 @@ fn main() -> ExitCode {
             let _ = std::io::stdout().write_all(VERSION.as_bytes());
             return ExitCode::SUCCESS;
         }
-        Some(Fast::Run(cli)) => cli,
+        Some(Fast::CredentialProcess(profile)) => Cli {
+            command: Command::CredentialProcess(ProfileArg { profile }),
+        },
         None => Cli::parse_from(args),
     };
     cognito_auth::run(cli).unwrap_or_else(|err| cognito_auth::report(&err))
@@ -24,7 +26,8 @@ const VERSION: &str = concat!("cognito-auth ", env!("CARGO_PKG_VERSION"), "\n");
 
 enum Fast {
     Version,
-    Run(Cli),
+    /// `credential-process`, with the profile flag's value if given.
+    CredentialProcess(Option<String>),
 }
 
 /// The command lines programs run many times a minute (`credential-process [--profile P]`, as
@@ -47,11 +50,7 @@ fn fast_path(args: &[OsString]) -> Option<Fast> {
     if profile.is_some_and(|p| p.is_empty() || p.starts_with('-')) {
         return None;
     }
-    Some(Fast::Run(Cli {
-        command: Command::CredentialProcess(ProfileArg {
-            profile: profile.map(str::to_owned),
-        }),
-    }))
+    Some(Fast::CredentialProcess(profile.map(str::to_owned)))
 }
 
 #[cfg(test)]
@@ -69,10 +68,8 @@ mod tests {
 
     fn profile_of(fast: Option<Fast>) -> Option<Option<String>> {
         match fast? {
-            Fast::Run(Cli {
-                command: Command::CredentialProcess(ProfileArg { profile }),
-            }) => Some(profile),
-            _ => None,
+            Fast::CredentialProcess(profile) => Some(profile),
+            Fast::Version => None,
         }
     }
 
