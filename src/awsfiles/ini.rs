@@ -44,8 +44,18 @@ struct Block {
 /// A parsed INI file: its lines (each with its own line ending) and what each one is.
 #[derive(Debug, Clone)]
 pub struct Ini {
-    lines: Vec<String>,
+    /// The text as read: unedited lines are spans of it, so reading a file of 10,000 profiles
+    /// allocates nothing per line.
+    text: String,
+    lines: Vec<Line>,
     kinds: Vec<Kind>,
+}
+
+/// One line of the file: a span of the text as read, or a line an edit wrote.
+#[derive(Debug, Clone)]
+enum Line {
+    Read(usize, usize),
+    Written(String),
 }
 
 /// Why botocore would refuse a file: 1-based line number (as Python counts lines) and why.
@@ -58,15 +68,15 @@ pub struct ParseError {
 impl Ini {
     /// Splits and classifies `text` as configparser does; fails where botocore would.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let lines: Vec<String> = split_lines(text).map(str::to_owned).collect();
-        let mut kinds = Vec::with_capacity(lines.len());
+        let raws: Vec<&str> = split_lines(text).collect();
+        let mut kinds = Vec::with_capacity(raws.len());
         // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
         // comment_prefixes ('#', ';') and no inline comment prefixes.
         let mut section: Option<String> = None;
         // Whether an option is open (`optname` set and truthy): it takes continuation lines.
         let mut option_open = false;
         let mut indent_level = 0usize;
-        let mut seen_sections: HashMap<String, usize> = HashMap::new();
+        let mut seen_sections: HashMap<&str, usize> = HashMap::new();
         // The keys seen in the current section; `[DEFAULT]`'s across all its headers.
         let mut section_keys: HashSet<String> = HashSet::new();
         let mut default_keys: HashSet<String> = HashSet::new();
@@ -75,7 +85,7 @@ impl Ini {
         let mut blocks: Vec<Block> = Vec::new();
         let mut open_block: Option<usize> = None;
         let mut first_bad: Option<(usize, &'static str)> = None;
-        for (i, raw) in lines.iter().enumerate() {
+        for (i, raw) in raws.iter().enumerate() {
             let lineno = i + 1;
             let line = strip_eol(raw).0;
             let value = py_strip(line);
@@ -107,7 +117,7 @@ impl Ini {
                     });
                 }
                 if name != DEFAULT_SECTION {
-                    seen_sections.insert(name.to_owned(), lineno);
+                    seen_sections.insert(name, lineno);
                     section_keys.clear();
                 }
                 section = Some(name.to_owned());
@@ -172,7 +182,19 @@ impl Ini {
                 reason: reason.into(),
             });
         }
-        let ini = Self { lines, kinds };
+        let base = text.as_ptr() as usize;
+        let lines = raws
+            .iter()
+            .map(|r| {
+                let start = r.as_ptr() as usize - base;
+                Line::Read(start, start + r.len())
+            })
+            .collect();
+        let ini = Self {
+            text: text.to_owned(),
+            lines,
+            kinds,
+        };
         ini.check_nested(&blocks)?;
         Ok(ini)
     }
@@ -247,7 +269,19 @@ impl Ini {
 
     /// The file's text, every unedited line exactly as it was read.
     pub fn to_text(&self) -> String {
-        self.lines.concat()
+        let mut out = String::with_capacity(self.text.len() + 256);
+        for i in 0..self.lines.len() {
+            out.push_str(self.line(i));
+        }
+        out
+    }
+
+    /// Line `i` with its line ending.
+    fn line(&self, i: usize) -> &str {
+        match &self.lines[i] {
+            Line::Read(from, to) => &self.text[*from..*to],
+            Line::Written(line) => line,
+        }
     }
 
     /// Whether a section with this exact name exists.
@@ -331,12 +365,12 @@ impl Ini {
                 Some(i) => {
                     let n = self.continuation_len(i);
                     if self.value_at(i) != *value || n > 0 {
-                        let indent = leading_ws(strip_eol(&self.lines[i]).0).to_owned();
-                        let eol = strip_eol(&self.lines[i + n]).1.to_owned();
+                        let indent = leading_ws(strip_eol(self.line(i)).0).to_owned();
+                        let eol = strip_eol(&self.line(i + n)).1.to_owned();
                         if n > 0 {
                             self.remove_lines(i + 1..i + 1 + n);
                         }
-                        self.lines[i] = format!("{indent}{key} = {value}{eol}");
+                        self.lines[i] = Line::Written(format!("{indent}{key} = {value}{eol}"));
                     }
                 }
                 None => {
@@ -347,7 +381,7 @@ impl Ini {
                     let (at, indent) = match last_key {
                         Some(k) => (
                             k + 1 + self.continuation_len(k),
-                            leading_ws(strip_eol(&self.lines[k]).0).to_owned(),
+                            leading_ws(strip_eol(self.line(k)).0).to_owned(),
                         ),
                         None => (header + 1, self.indent_for_empty_section(header)),
                     };
@@ -470,7 +504,7 @@ impl Ini {
     /// The value configparser reads for the key on line `i`: the text after the delimiter and
     /// every continuation line, joined with `\n` (blank lines included), trailing space removed.
     fn value_at(&self, i: usize) -> String {
-        let line = py_strip(strip_eol(&self.lines[i]).0);
+        let line = py_strip(strip_eol(self.line(i)).0);
         let mut parts = vec![
             option_line(line)
                 .map(|(_, v)| v.to_owned())
@@ -478,7 +512,7 @@ impl Ini {
         ];
         for j in i + 1..self.lines.len() {
             match self.kinds[j] {
-                Kind::Continuation => parts.push(py_strip(strip_eol(&self.lines[j]).0).to_owned()),
+                Kind::Continuation => parts.push(py_strip(strip_eol(self.line(j)).0).to_owned()),
                 Kind::Blank => parts.push(String::new()),
                 Kind::Comment => {}
                 _ => break,
@@ -490,9 +524,9 @@ impl Ini {
     /// The indentation for a key put into a section with no keys: at least as deep as the next
     /// header's, which would otherwise be read as a continuation of the new key.
     fn indent_for_empty_section(&self, header: usize) -> String {
-        let own = leading_ws(strip_eol(&self.lines[header]).0);
+        let own = leading_ws(strip_eol(self.line(header)).0);
         let next = self.section_end(header);
-        match self.lines.get(next).map(|l| leading_ws(strip_eol(l).0)) {
+        match (next < self.lines.len()).then(|| leading_ws(strip_eol(self.line(next)).0)) {
             Some(theirs) if theirs.chars().count() > own.chars().count() => theirs.to_owned(),
             _ => own.to_owned(),
         }
@@ -504,7 +538,7 @@ impl Ini {
         [before, header]
             .into_iter()
             .chain(0..self.lines.len())
-            .map(|i| strip_eol(&self.lines[i]).1)
+            .map(|i| strip_eol(self.line(i)).1)
             .find(|e| !e.is_empty())
             .unwrap_or("\n")
             .to_owned()
@@ -513,14 +547,16 @@ impl Ini {
     /// Inserts `body` as a line at `at`. A file without a final line ending keeps that shape:
     /// a line added at its end takes the ending onto the line before it instead.
     fn insert_line(&mut self, at: usize, body: String, eol: &str, kind: Kind) {
-        let line =
-            if at == self.lines.len() && at > 0 && strip_eol(&self.lines[at - 1]).1.is_empty() {
-                self.lines[at - 1].push_str(eol);
-                body
-            } else {
-                body + eol
-            };
-        self.lines.insert(at, line);
+        let line = if at == self.lines.len() && at > 0 && strip_eol(self.line(at - 1)).1.is_empty()
+        {
+            let mut before = self.line(at - 1).to_owned();
+            before.push_str(eol);
+            self.lines[at - 1] = Line::Written(before);
+            body
+        } else {
+            body + eol
+        };
+        self.lines.insert(at, Line::Written(line));
         self.kinds.insert(at, kind);
     }
 
@@ -528,12 +564,12 @@ impl Ini {
     /// loses its ending, undoing [`Ini::insert_line`].
     fn remove_lines(&mut self, range: std::ops::Range<usize>) {
         let unterminated_end =
-            range.end == self.lines.len() && strip_eol(&self.lines[range.end - 1]).1.is_empty();
+            range.end == self.lines.len() && strip_eol(self.line(range.end - 1)).1.is_empty();
         self.lines.drain(range.clone());
         self.kinds.drain(range);
-        if unterminated_end && let Some(last) = self.lines.last_mut() {
-            let len = strip_eol(last).0.len();
-            last.truncate(len);
+        if unterminated_end && let Some(last) = self.lines.len().checked_sub(1) {
+            let body = strip_eol(self.line(last)).0.to_owned();
+            self.lines[last] = Line::Written(body);
         }
     }
 
@@ -545,7 +581,7 @@ impl Ini {
             .rev()
             .take(1)
             .chain(0..self.lines.len())
-            .map(|i| strip_eol(&self.lines[i]).1)
+            .map(|i| strip_eol(self.line(i)).1)
             .find(|e| !e.is_empty())
             .unwrap_or("\n")
             .to_owned();
