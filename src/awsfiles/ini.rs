@@ -366,7 +366,7 @@ impl Ini {
                     let n = self.continuation_len(i);
                     if self.value_at(i) != *value || n > 0 {
                         let indent = leading_ws(strip_eol(self.line(i)).0).to_owned();
-                        let eol = strip_eol(&self.line(i + n)).1.to_owned();
+                        let eol = strip_eol(self.line(i + n)).1.to_owned();
                         if n > 0 {
                             self.remove_lines(i + 1..i + 1 + n);
                         }
