@@ -72,12 +72,14 @@ impl Ini {
         let mut kinds = Vec::with_capacity(raws.len());
         // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
         // comment_prefixes ('#', ';') and no inline comment prefixes.
-        let mut section: Option<String> = None;
+        let mut section: Option<&str> = None;
         // Whether an option is open (`optname` set and truthy): it takes continuation lines.
         let mut option_open = false;
         let mut indent_level = 0usize;
         let mut seen_sections: HashMap<&str, usize> = HashMap::new();
-        // The keys seen in the current section; `[DEFAULT]`'s across all its headers.
+        // The keys of the current section are its `Key` kinds from `section_start` on, looked
+        // through while they are few, then kept in a set; `[DEFAULT]`'s across all its headers.
+        let mut section_start = 0;
         let mut section_keys: HashSet<String> = HashSet::new();
         let mut default_keys: HashSet<String> = HashSet::new();
         // Values that start on the next line, for botocore's nested-block check; the open
@@ -119,8 +121,9 @@ impl Ini {
                 if name != DEFAULT_SECTION {
                     seen_sections.insert(name, lineno);
                     section_keys.clear();
+                    section_start = kinds.len() + 1;
                 }
-                section = Some(name.to_owned());
+                section = Some(name);
                 option_open = false;
                 open_block = None;
                 kinds.push(Kind::Section(name.to_owned()));
@@ -138,13 +141,25 @@ impl Ini {
                     first_bad
                         .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
                 }
-                let sect = section.as_deref().unwrap_or_default();
-                let seen = if sect == DEFAULT_SECTION {
-                    &mut default_keys
+                let sect = section.unwrap_or_default();
+                let seen_before = if sect == DEFAULT_SECTION {
+                    !default_keys.insert(key.clone())
+                } else if kinds.len() - section_start <= 32 {
+                    kinds[section_start..]
+                        .iter()
+                        .any(|k| matches!(k, Kind::Key(k) if *k == key))
                 } else {
-                    &mut section_keys
+                    if section_keys.is_empty() {
+                        section_keys.extend(kinds[section_start..].iter().filter_map(
+                            |k| match k {
+                                Kind::Key(k) => Some(k.clone()),
+                                _ => None,
+                            },
+                        ));
+                    }
+                    !section_keys.insert(key.clone())
                 };
-                if !seen.insert(key.clone()) {
+                if seen_before {
                     return Err(ParseError {
                         line: lineno,
                         reason: format!("key `{key}` appears twice in [{sect}]"),
@@ -1079,6 +1094,23 @@ mod tests {
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(shlex_split(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn a_key_repeated_far_down_a_long_section_is_refused() {
+        let keys: String = (0..100).map(|i| format!("k{i} = v\n# note\n")).collect();
+        for (repeat, line) in [("k0", 204), ("K99", 204), ("k50", 204)] {
+            let text = format!("[other]\nk0 = x\n[big]\n{keys}{repeat} = again\n");
+            let err = Ini::parse(&text).unwrap_err();
+            assert_eq!(err.line, line, "{repeat}");
+            assert!(
+                err.reason.contains("appears twice in [big]"),
+                "{}",
+                err.reason
+            );
+        }
+        let text = format!("[big]\n{keys}[next]\nk0 = fine\n");
+        assert!(Ini::parse(&text).is_ok());
     }
 
     #[test]
