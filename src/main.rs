@@ -1,5 +1,5 @@
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -13,10 +13,15 @@ fn main() -> ExitCode {
             let _ = std::io::stdout().write_all(VERSION.as_bytes());
             return ExitCode::SUCCESS;
         }
+        // On a terminal clap styles its help: it prints it then.
+        Some(Fast::Help) if !std::io::stdout().is_terminal() => {
+            let _ = std::io::stdout().write_all(help(&bin_name(&args)).as_bytes());
+            return ExitCode::SUCCESS;
+        }
         Some(Fast::CredentialProcess(profile)) => Cli {
             command: Command::CredentialProcess(ProfileArg { profile }),
         },
-        None => Cli::parse_from(args),
+        Some(Fast::Help) | None => Cli::parse_from(args),
     };
     cognito_auth::run(cli).unwrap_or_else(|err| cognito_auth::report(&err))
 }
@@ -24,8 +29,55 @@ fn main() -> ExitCode {
 /// What clap prints for `--version`.
 const VERSION: &str = concat!("cognito-auth ", env!("CARGO_PKG_VERSION"), "\n");
 
+/// What clap prints for `--help` and `-h` (they are the same), around the usage line, which
+/// names the program as it was called. A test compares them with clap's: when a command or
+/// its description changes, it fails with the new text to paste here.
+const HELP_BEFORE_USAGE: &str =
+    "Turn an Amazon Cognito login into short-lived AWS credentials in ~/.aws
+
+";
+const HELP_AFTER_USAGE: &str = "
+Commands:
+  configure           Save a profile's user pool, app client and identity pool settings
+  login               Sign in and write temporary AWS credentials into a profile
+  credential-process  Print live credentials as credential_process JSON (for ~/.aws/config)
+  export              Print live credentials as shell code or a file format, for CI
+  exec                Run a command with live credentials in its environment
+  token               Print a live ID (default) or access token, for APIs behind a Cognito authorizer
+  roles               List the IAM roles the ID token offers (group-to-role mapping)
+  logout              Revoke the session and remove its tokens and credentials
+  admin               Set up and inspect the Cognito stack (needs AWS admin credentials)
+  status              Show the resolved settings, the last sign-in and the profile's credentials
+  completions         Print the shell completion script for bash, zsh, fish, PowerShell or elvish
+  man                 Print the manual page as roff, or write one page per subcommand into a folder
+  help                Print this message or the help of the given subcommand(s)
+
+Options:
+  -h, --help     Print help
+  -V, --version  Print version
+
+Examples:
+  cognito-auth configure --profile dev --user-pool-id us-east-1_AbC123 --client-id 1example23 --identity-pool-id us-east-1:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0
+  cognito-auth login --profile dev -u alice
+  cognito-auth status --profile dev
+";
+
+fn help(bin: &str) -> String {
+    format!("{HELP_BEFORE_USAGE}Usage: {bin} <COMMAND>\n{HELP_AFTER_USAGE}")
+}
+
+/// The program's name as clap takes it: the file name of `argv[0]`.
+fn bin_name(args: &[OsString]) -> String {
+    args.first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("cognito-auth")
+        .to_owned()
+}
+
 enum Fast {
     Version,
+    Help,
     /// `credential-process`, with the profile flag's value if given.
     CredentialProcess(Option<String>),
 }
@@ -42,6 +94,7 @@ fn fast_path(args: &[OsString]) -> Option<Fast> {
         .collect::<Option<_>>()?;
     let profile = match args.as_slice() {
         ["--version" | "-V"] => return Some(Fast::Version),
+        ["--help" | "-h"] => return Some(Fast::Help),
         ["credential-process"] => None,
         ["credential-process", "--profile", p] => Some(*p),
         ["credential-process", p] => Some(p.strip_prefix("--profile=")?),
@@ -69,7 +122,7 @@ mod tests {
     fn profile_of(fast: Option<Fast>) -> Option<Option<String>> {
         match fast? {
             Fast::CredentialProcess(profile) => Some(profile),
-            Fast::Version => None,
+            Fast::Version | Fast::Help => None,
         }
     }
 
@@ -115,5 +168,33 @@ mod tests {
         assert!(matches!(fast(&["--version"]), Some(Fast::Version)));
         assert!(matches!(fast(&["-V"]), Some(Fast::Version)));
         assert_eq!(Cli::command().render_version(), VERSION);
+    }
+
+    #[test]
+    fn the_fast_help_is_claps() {
+        assert!(matches!(fast(&["--help"]), Some(Fast::Help)));
+        assert!(matches!(fast(&["-h"]), Some(Fast::Help)));
+        // What clap prints for each, as a program called `cognito-auth-x`.
+        let printed = |flag: &str| {
+            let err = Cli::command()
+                .try_get_matches_from(["/bin/cognito-auth-x", flag])
+                .unwrap_err();
+            assert_eq!(err.kind(), clap::error::ErrorKind::DisplayHelp);
+            err.render().to_string()
+        };
+        let long = printed("--help");
+        assert!(
+            help("cognito-auth-x") == long,
+            "clap's help changed: update HELP_BEFORE_USAGE and HELP_AFTER_USAGE in src/main.rs to \
+             match it:\n{long}"
+        );
+        assert_eq!(
+            printed("-h"),
+            long,
+            "the fast path prints one text for both"
+        );
+        let argv0 = |a: &str| bin_name(&[OsString::from(a)]);
+        assert_eq!(argv0("/usr/local/bin/cognito-auth"), "cognito-auth");
+        assert_eq!(argv0("ca"), "ca");
     }
 }
