@@ -49,6 +49,9 @@ pub struct Ini {
     text: String,
     lines: Vec<Line>,
     kinds: Vec<Kind>,
+    /// The line numbers of the section headers, in order: a lookup by name walks the headers,
+    /// not every line.
+    headers: Vec<usize>,
 }
 
 /// One line of the file: a span of the text as read, or a line an edit wrote.
@@ -205,10 +208,17 @@ impl Ini {
                 Line::Read(start, start + r.len())
             })
             .collect();
+        let headers = kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(k, Kind::Section(_)))
+            .map(|(i, _)| i)
+            .collect();
         let ini = Self {
             text: text.to_owned(),
             lines,
             kinds,
+            headers,
         };
         ini.check_nested(&blocks)?;
         Ok(ini)
@@ -306,9 +316,9 @@ impl Ini {
 
     /// The names of the sections botocore lists (all but `[DEFAULT]`), in file order.
     pub fn section_names(&self) -> Vec<String> {
-        self.kinds
+        self.headers
             .iter()
-            .filter_map(|k| match k {
+            .filter_map(|&i| match &self.kinds[i] {
                 Kind::Section(s) if s != DEFAULT_SECTION => Some(s.clone()),
                 _ => None,
             })
@@ -325,10 +335,10 @@ impl Ini {
             let mut rest = s.chars();
             profile.chars().all(|c| rest.any(|r| r == c))
         };
-        self.kinds
+        self.headers
             .iter()
             .rev()
-            .filter_map(|k| match k {
+            .filter_map(|&i| match &self.kinds[i] {
                 Kind::Section(s) if s != DEFAULT_SECTION && may_be(s) => Some(s),
                 _ => None,
             })
@@ -460,40 +470,31 @@ impl Ini {
 
     /// The line of the first header named `name`.
     fn header(&self, name: &str) -> Option<usize> {
-        self.kinds
+        self.headers_named(name).next()
+    }
+
+    /// The lines of the headers named `name` (only `[DEFAULT]` may repeat).
+    fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.headers
             .iter()
-            .position(|k| matches!(k, Kind::Section(s) if s == name))
+            .copied()
+            .filter(move |&i| matches!(&self.kinds[i], Kind::Section(s) if s == name))
     }
 
     /// The line after the last line of the section whose header is at `header`.
     fn section_end(&self, header: usize) -> usize {
-        (header + 1..self.kinds.len())
-            .find(|&i| matches!(self.kinds[i], Kind::Section(_)))
-            .unwrap_or(self.kinds.len())
+        let next = self.headers.partition_point(|&i| i <= header);
+        self.headers.get(next).copied().unwrap_or(self.kinds.len())
     }
 
     /// Key lines of every section named `section` (only `[DEFAULT]` may repeat).
     fn key_lines<'a>(&'a self, section: &'a str) -> impl Iterator<Item = (&'a str, usize)> + 'a {
-        // Any other section appears once: only its own lines need a look.
-        let (from, to) = if section == DEFAULT_SECTION {
-            (0, self.kinds.len())
-        } else {
-            self.header(section)
-                .map_or((0, 0), |h| (h, self.section_end(h)))
-        };
-        let mut current: Option<&str> = None;
-        self.kinds[from..to]
-            .iter()
-            .enumerate()
-            .map(move |(i, k)| (i + from, k))
-            .filter_map(move |(i, k)| match k {
-                Kind::Section(s) => {
-                    current = Some(s);
-                    None
-                }
-                Kind::Key(key) if current == Some(section) => Some((key.as_str(), i)),
+        self.headers_named(section).flat_map(move |h| {
+            (h + 1..self.section_end(h)).filter_map(move |i| match &self.kinds[i] {
+                Kind::Key(key) => Some((key.as_str(), i)),
                 _ => None,
             })
+        })
     }
 
     fn own_key_line(&self, section: &str, key: &str) -> Option<usize> {
@@ -572,6 +573,13 @@ impl Ini {
             body + eol
         };
         self.lines.insert(at, Line::Written(line));
+        let split = self.headers.partition_point(|&i| i < at);
+        for i in &mut self.headers[split..] {
+            *i += 1;
+        }
+        if matches!(kind, Kind::Section(_)) {
+            self.headers.insert(split, at);
+        }
         self.kinds.insert(at, kind);
     }
 
@@ -581,7 +589,12 @@ impl Ini {
         let unterminated_end =
             range.end == self.lines.len() && strip_eol(self.line(range.end - 1)).1.is_empty();
         self.lines.drain(range.clone());
-        self.kinds.drain(range);
+        self.kinds.drain(range.clone());
+        self.headers.retain(|i| !range.contains(i));
+        let split = self.headers.partition_point(|&i| i < range.start);
+        for i in &mut self.headers[split..] {
+            *i -= range.len();
+        }
         if unterminated_end && let Some(last) = self.lines.len().checked_sub(1) {
             let body = strip_eol(self.line(last)).0.to_owned();
             self.lines[last] = Line::Written(body);
@@ -722,7 +735,11 @@ fn py_rstrip(s: &str) -> &str {
 
 /// configparser's `optionxform`: `str.lower()`.
 fn py_lower(s: &str) -> String {
-    s.to_lowercase()
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// The leading whitespace of a line.
@@ -795,7 +812,8 @@ fn section_header(value: &str) -> Option<&str> {
 /// configparser's `OPTCRE` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`): the key is the
 /// text before the first `=` or `:`, lower-cased and right-stripped; the value is stripped.
 fn option_line(value: &str) -> Option<(String, &str)> {
-    let at = value.find(['=', ':'])?;
+    // `=` and `:` are ASCII: no byte of a multi-byte character matches them.
+    let at = value.bytes().position(|b| b == b'=' || b == b':')?;
     Some((
         py_lower(py_rstrip(&value[..at])),
         py_strip(&value[at + 1..]),
