@@ -94,7 +94,7 @@ impl Ini {
             let lineno = i + 1;
             let line = strip_eol(raw).0;
             let value = py_strip(line);
-            if value.starts_with('#') || value.starts_with(';') {
+            if matches!(value.as_bytes().first(), Some(b'#' | b';')) {
                 kinds.push(Kind::Comment);
                 continue;
             }
@@ -289,6 +289,11 @@ impl Ini {
     /// botocore refuses only through `[DEFAULT]`, whose nested blocks it checks once another
     /// section exists.
     pub fn check(&self) -> Result<(), ParseError> {
+        // So without a `[DEFAULT]` there is nothing to read again (a file of 10,000 profiles
+        // takes milliseconds to parse).
+        if self.header(DEFAULT_SECTION).is_none() {
+            return Ok(());
+        }
         Self::parse(&self.to_text()).map(drop)
     }
 
@@ -725,12 +730,41 @@ pub fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+// The trims below look at bytes while they are ASCII (nearly every line of these files) and
+// at characters only from the first byte that is not: a plain loop, which stays fast in a
+// binary optimised for size, where the `char` pattern searchers are not inlined.
+
+/// Whether an ASCII byte is whitespace to Python (`\t\n\v\f\r`, U+001C..U+001F, space).
+fn py_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+}
+
 fn py_strip(s: &str) -> &str {
-    s.trim_matches(py_isspace)
+    py_rstrip(&s[s.len() - py_lstrip(s).len()..])
+}
+
+fn py_lstrip(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && py_space_byte(bytes[i]) {
+        i += 1;
+    }
+    if i < bytes.len() && !bytes[i].is_ascii() {
+        return s[i..].trim_start_matches(py_isspace);
+    }
+    &s[i..]
 }
 
 fn py_rstrip(s: &str) -> &str {
-    s.trim_end_matches(py_isspace)
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && py_space_byte(bytes[end - 1]) {
+        end -= 1;
+    }
+    if end > 0 && !bytes[end - 1].is_ascii() {
+        return s[..end].trim_end_matches(py_isspace);
+    }
+    &s[..end]
 }
 
 /// configparser's `optionxform`: `str.lower()`.
@@ -744,12 +778,17 @@ fn py_lower(s: &str) -> String {
 
 /// The leading whitespace of a line.
 fn leading_ws(line: &str) -> &str {
-    &line[..line.len() - line.trim_start_matches(py_isspace).len()]
+    &line[..line.len() - py_lstrip(line).len()]
 }
 
 /// configparser's indent level: the index, in characters, of the first non-space character.
 fn indent_chars(line: &str) -> usize {
-    leading_ws(line).chars().count()
+    let ws = leading_ws(line);
+    if ws.is_ascii() {
+        ws.len()
+    } else {
+        ws.chars().count()
+    }
 }
 
 /// The lines of `text` as Python's text mode reads them (universal newlines: `\n`, `\r\n` and
@@ -778,8 +817,12 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// A line's text and its ending (`\n`, `\r\n`, `\r` or none).
 fn strip_eol(line: &str) -> (&str, &str) {
-    let body = line.trim_end_matches(['\n', '\r']);
-    (body, &line[body.len()..])
+    let bytes = line.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    line.split_at(end)
 }
 
 /// Python's `str.splitlines()`, which botocore's `_parse_nested` uses: it also breaks at
@@ -804,8 +847,11 @@ fn py_splitlines(s: &str) -> impl Iterator<Item = &str> {
 /// configparser's `SECTCRE` (`\[(?P<header>.+)\]`, matched at the start of the stripped line):
 /// the greedy `.+` runs to the *last* `]`, and anything after it is ignored.
 fn section_header(value: &str) -> Option<&str> {
-    let rest = value.strip_prefix('[')?;
-    let close = rest.rfind(']')?;
+    if value.as_bytes().first() != Some(&b'[') {
+        return None;
+    }
+    let rest = &value[1..];
+    let close = rest.bytes().rposition(|b| b == b']')?;
     (close > 0).then(|| &rest[..close])
 }
 
@@ -813,7 +859,14 @@ fn section_header(value: &str) -> Option<&str> {
 /// text before the first `=` or `:`, lower-cased and right-stripped; the value is stripped.
 fn option_line(value: &str) -> Option<(String, &str)> {
     // `=` and `:` are ASCII: no byte of a multi-byte character matches them.
-    let at = value.bytes().position(|b| b == b'=' || b == b':')?;
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() && bytes[at] != b'=' && bytes[at] != b':' {
+        at += 1;
+    }
+    if at == bytes.len() {
+        return None;
+    }
     Some((
         py_lower(py_rstrip(&value[..at])),
         py_strip(&value[at + 1..]),
