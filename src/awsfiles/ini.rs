@@ -26,10 +26,14 @@ enum Kind {
     /// A `[header]` line: the name is everything between the first `[` and the last `]`.
     Section(String),
     /// A `key = value` (or `key: value`) line; the key is lower-cased, as configparser reads it.
-    Key(String),
+    Key(Name),
     /// A line indented deeper than the key line above it: more of that key's value.
     Continuation,
 }
+
+/// A key's name, lower-cased. Shared: in a file of 10,000 profiles the same few key names
+/// repeat on every profile, and reading one allocates each name once.
+type Name = std::sync::Arc<str>;
 
 /// The value of an option whose text starts on the line after its key (an empty value on the
 /// key line), as configparser gathers it: the only values that can start botocore's nested
@@ -61,6 +65,32 @@ enum Line {
     Written(String),
 }
 
+/// FNV-1a, for the set of section names a parse keeps: std's SipHash (which resists inputs
+/// chosen to collide, needless for a user's own file) was a tenth of reading 10,000 profiles.
+/// Ten lines, so no crate.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
+
 /// Why botocore would refuse a file: 1-based line number (as Python counts lines) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
@@ -79,12 +109,15 @@ impl Ini {
         // Whether an option is open (`optname` set and truthy): it takes continuation lines.
         let mut option_open = false;
         let mut indent_level = 0usize;
-        let mut seen_sections: HashMap<&str, usize> = HashMap::new();
+        // Sized for a file of profiles (a header and a few keys each): no rehash while reading.
+        let mut seen_sections: HashMap<&str, usize, BuildFnv> =
+            HashMap::with_capacity_and_hasher(raws.len() / 3, BuildFnv::default());
         // The keys of the current section are its `Key` kinds from `section_start` on, looked
         // through while they are few, then kept in a set; `[DEFAULT]`'s across all its headers.
         let mut section_start = 0;
-        let mut section_keys: HashSet<String> = HashSet::new();
-        let mut default_keys: HashSet<String> = HashSet::new();
+        let mut section_keys: HashSet<Name> = HashSet::new();
+        let mut default_keys: HashSet<Name> = HashSet::new();
+        let mut names: HashMap<&str, Name, BuildFnv> = HashMap::default();
         // Values that start on the next line, for botocore's nested-block check; the open
         // option's, if it is one of them.
         let mut blocks: Vec<Block> = Vec::new();
@@ -115,14 +148,15 @@ impl Ini {
             }
             indent_level = cur_indent;
             if let Some(name) = section_header(value) {
-                if let Some(first) = seen_sections.get(name) {
-                    return Err(ParseError {
-                        line: lineno,
-                        reason: format!("section [{name}] appears twice (first on line {first})"),
-                    });
-                }
                 if name != DEFAULT_SECTION {
-                    seen_sections.insert(name, lineno);
+                    if let Some(first) = seen_sections.insert(name, lineno) {
+                        return Err(ParseError {
+                            line: lineno,
+                            reason: format!(
+                                "section [{name}] appears twice (first on line {first})"
+                            ),
+                        });
+                    }
                     section_keys.clear();
                     section_start = kinds.len() + 1;
                 }
@@ -139,7 +173,18 @@ impl Ini {
                         "text before the first [section] header".into()
                     },
                 });
-            } else if let Some((key, val)) = option_line(value) {
+            } else if let Some((raw_key, val)) = option_line(value) {
+                let key: Name = if raw_key
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    names
+                        .entry(raw_key)
+                        .or_insert_with(|| raw_key.into())
+                        .clone()
+                } else {
+                    py_lower(raw_key).into()
+                };
                 if key.is_empty() {
                     first_bad
                         .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
@@ -172,7 +217,7 @@ impl Ini {
                 open_block = (option_open && val.is_empty()).then(|| {
                     blocks.push(Block {
                         section: sect.to_owned(),
-                        key: key.clone(),
+                        key: key.to_string(),
                         key_line: lineno,
                         pieces: vec![(lineno, String::new())],
                     });
@@ -241,7 +286,7 @@ impl Ini {
                 Kind::Section(s) => current = Some(s),
                 Kind::Key(k) => {
                     if let Some(s) = current {
-                        own.entry(s).or_default().insert(k);
+                        own.entry(s).or_default().insert(k.as_ref());
                     }
                 }
                 _ => {}
@@ -420,7 +465,7 @@ impl Ini {
                         at,
                         format!("{indent}{key} = {value}"),
                         &eol,
-                        Kind::Key(wanted),
+                        Kind::Key(wanted.into()),
                     );
                 }
             }
@@ -496,7 +541,7 @@ impl Ini {
     fn key_lines<'a>(&'a self, section: &'a str) -> impl Iterator<Item = (&'a str, usize)> + 'a {
         self.headers_named(section).flat_map(move |h| {
             (h + 1..self.section_end(h)).filter_map(move |i| match &self.kinds[i] {
-                Kind::Key(key) => Some((key.as_str(), i)),
+                Kind::Key(key) => Some((key.as_ref(), i)),
                 _ => None,
             })
         })
@@ -856,8 +901,9 @@ fn section_header(value: &str) -> Option<&str> {
 }
 
 /// configparser's `OPTCRE` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`): the key is the
-/// text before the first `=` or `:`, lower-cased and right-stripped; the value is stripped.
-fn option_line(value: &str) -> Option<(String, &str)> {
+/// text before the first `=` or `:`, right-stripped (the caller lower-cases it); the value is
+/// stripped.
+fn option_line(value: &str) -> Option<(&str, &str)> {
     // `=` and `:` are ASCII: no byte of a multi-byte character matches them.
     let bytes = value.as_bytes();
     let mut at = 0;
@@ -867,10 +913,7 @@ fn option_line(value: &str) -> Option<(String, &str)> {
     if at == bytes.len() {
         return None;
     }
-    Some((
-        py_lower(py_rstrip(&value[..at])),
-        py_strip(&value[at + 1..]),
-    ))
+    Some((py_rstrip(&value[..at]), py_strip(&value[at + 1..])))
 }
 
 #[cfg(test)]
