@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Prints login speed, the network floor, peak RSS and --help time against a local moto server,
-# the cost of one request to the exec --server endpoint on a live cache, then the browser
-# sign-in's own time and the client-credentials token's against cognito-local
-# and oidc-provider, using a release build. Usage: scripts/bench.sh [RUNS]
+# Prints login speed, the network floor, peak RSS and --help time against a local moto server;
+# the cost of one request to the exec --server endpoint on a live cache; start-up beside a Rust
+# hello world built here with our release profile; login and status with 10,000 profiles in each
+# file beside small files; then the browser sign-in's own time and the client-credentials token's
+# against cognito-local and oidc-provider, using a release build. Usage: scripts/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(scripts/install-moto.sh)"
@@ -25,6 +26,23 @@ BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench.py "$BIN" "$ENDPOINT" "$USE
 # One request to the exec --server endpoint on a live cache (median and p95).
 BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench_endpoint.py "$BIN" "$ENDPOINT" "$USER_POOL_ID" \
   "$CLIENT_ID" "$CLIENT_SECRET" "$IDENTITY_POOL_ID" 1000
+
+# Hello worlds from the same toolchain and [profile.release]: as cargo links it (PIE), and
+# linked as cognito-auth is (our build.rs).
+for variant in pie nopie; do
+  mkdir -p "$WORK/hello-$variant/src"
+  { printf '[package]\nname = "hello"\nversion = "0.1.0"\nedition = "2024"\n\n'
+    sed -n '/^\[profile\.release\]$/,/^$/p' Cargo.toml; } > "$WORK/hello-$variant/Cargo.toml"
+  printf 'fn main() {\n    println!("Hello, world!");\n}\n' > "$WORK/hello-$variant/src/main.rs"
+  if [ "$variant" = nopie ]; then cp build.rs "$WORK/hello-$variant/"; fi
+  cargo build --release --quiet --manifest-path "$WORK/hello-$variant/Cargo.toml" \
+    --target-dir "$WORK/hello-target-$variant"
+done
+BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench_startup.py "$BIN" \
+  "$WORK/hello-target-pie/release/hello" "$WORK/hello-target-nopie/release/hello" "$ENDPOINT" \
+  "$USER_POOL_ID" "$CLIENT_ID" "$CLIENT_SECRET" "$IDENTITY_POOL_ID" 200
+BENCH_PASSWORD="$ALICE_PASSWORD" "$PY" scripts/bench_scale.py "$BIN" "$ENDPOINT" "$USER_POOL_ID" \
+  "$CLIENT_ID" "$CLIENT_SECRET" "$IDENTITY_POOL_ID" "${1:-15}"
 
 # The browser sign-in: cognito-local's Hosted UI, moto's identity pool, the scripted browser.
 mkdir "$WORK/cognito-local"

@@ -4,7 +4,8 @@
 # --test-users` (alice-premium in premium-users, bob-basic in basic-users), log both in, and show
 # that each gets an identity and a profile of their own. Then the browser sign-in: carol signs in
 # through a Hosted UI (cognito-local's) with `login --browser`, a scripted browser standing in for
-# her browser.
+# her browser. It ends by using alice's profile the way any AWS tool does: boto3 (and the AWS CLI
+# when it is installed) calls STS with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="$(scripts/install-moto.sh)"
@@ -28,7 +29,14 @@ export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1
 echo "== moto server at $AWS_ENDPOINT_URL; sandbox HOME=$SANDBOX"
 
 run() { printf '\n$ %s\n' "$*" >&2; "$@"; }
-# moto implements no role mappings, so bootstrap reports that one step and exits 1.
+cat <<'NOTE'
+
+== Expect one `error:` line from each of the two bootstrap runs below, and that is fine.
+   moto (the emulator) does not implement identity-pool role mappings (SetIdentityPoolRoles),
+   so bootstrap creates the user pool, groups, app client, identity pool and roles, reports the
+   one step it could not apply, and exits 1. Against AWS that step succeeds. Everything after
+   it works as it would against AWS.
+NOTE
 run "$BIN" admin bootstrap --name customer-file-access --client-secret --test-users \
   --profile alice --json > "$SANDBOX/stack.json" || true
 eval "$("$PY" scripts/stack.py "$HOME/.config/cognito-auth/config" < "$SANDBOX/stack.json")"
@@ -57,3 +65,18 @@ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER="$HOSTED_UI" BROWSER="$PY $PWD/tests/
   TEST_BROWSER_LOG="$SANDBOX/browser.log" TEST_BROWSER_STEPS="login callback" \
   run "$BIN" login --browser --profile carol
 run "$BIN" status --profile carol
+
+# What the profiles are for: any AWS tool reads them. The admin keys exported above would beat
+# the profile (environment credentials come first), so they are left out here.
+cat <<'NOTE'
+
+== Using profile alice as any AWS tool does (moto answers for STS; the identity pool's
+   credentials are moto's stand-ins, so the caller it reports is moto's default account).
+NOTE
+run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY "$PY" -c '
+import boto3
+who = boto3.Session(profile_name="alice").client("sts").get_caller_identity()
+print("boto3, profile alice:", who["Arn"], "account", who["Account"])'
+if aws --version >/dev/null 2>&1; then
+  run env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY aws sts get-caller-identity --profile alice
+fi

@@ -47,6 +47,9 @@ pub struct CredentialsView {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct SessionView {
     pub username: String,
+    /// The person's email, phone number or preferred username, when the username is a UUID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub groups: Vec<String>,
     pub identity_id: String,
     pub signed_in_at: String,
@@ -71,6 +74,7 @@ impl SessionView {
     pub fn new(session: &Session, now: i64) -> Self {
         Self {
             username: session.username.clone(),
+            name: person(session),
             groups: session.groups.clone(),
             identity_id: session.identity_id.clone(),
             signed_in_at: clock::rfc3339(session.signed_in_at),
@@ -85,6 +89,26 @@ impl SessionView {
                 .map(|_| session.device_remembered),
             device_key: session.device_key.clone(),
         }
+    }
+}
+
+/// The person's name from the session's ID token, when its username is a UUID.
+fn person(session: &Session) -> Option<String> {
+    crate::auth::jwt::id_claims(session.id_token.expose())?
+        .person()
+        .map(str::to_owned)
+}
+
+/// Who signed in, as `login` and `status` say it: the username, or on pools whose usernames are
+/// UUIDs the person's email, phone number or preferred username with the username beside it.
+pub fn signed_in_as(session: &Session) -> String {
+    who(&session.username, person(session).as_deref())
+}
+
+fn who(username: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{name} (username {username})"),
+        None => username.to_owned(),
     }
 }
 
@@ -123,7 +147,11 @@ impl StatusView {
         out += "\n";
         match &self.session {
             Some(l) => {
-                out += &format!("signed in as       {} at {}\n", l.username, l.signed_in_at);
+                out += &format!(
+                    "signed in as       {} at {}\n",
+                    who(&l.username, l.name.as_deref()),
+                    l.signed_in_at
+                );
                 if let Some(ui) = &l.hosted_ui {
                     out += &format!("signed in through  the Hosted UI at {ui}\n");
                 }
@@ -185,14 +213,24 @@ impl StatusView {
 
 /// The credential_process JSON: exactly the five keys the AWS CLI and SDKs read.
 pub fn credential_process_json(creds: &CachedCredentials) -> String {
-    let body = serde_json::json!({
-        "Version": 1,
-        "AccessKeyId": creds.access_key_id,
-        "SecretAccessKey": creds.secret_access_key.expose(),
-        "SessionToken": creds.session_token.expose(),
-        "Expiration": clock::rfc3339(creds.expiration),
-    });
-    body.to_string() + "\n"
+    // A struct, not `json!`: no map is built on the hot path. Fields in the order `json!` gave.
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Body<'a> {
+        access_key_id: &'a str,
+        expiration: String,
+        secret_access_key: &'a str,
+        session_token: &'a str,
+        version: u8,
+    }
+    let body = Body {
+        access_key_id: &creds.access_key_id,
+        expiration: clock::rfc3339(creds.expiration),
+        secret_access_key: creds.secret_access_key.expose(),
+        session_token: creds.session_token.expose(),
+        version: 1,
+    };
+    serde_json::to_string(&body).expect("strings serialize") + "\n"
 }
 
 /// The shells and file formats `export` writes.
@@ -316,6 +354,7 @@ mod tests {
             ],
             session: Some(SessionView {
                 username: "alice".into(),
+                name: None,
                 groups: vec!["premium-users".into(), "beta".into()],
                 identity_id: "us-east-1:id".into(),
                 signed_in_at: "2026-01-01T00:00:00Z".into(),
@@ -429,6 +468,23 @@ mod tests {
              refresh token      in a 0600 file in the cache folder\n\
              cached credentials expire 2026-01-01T01:00:00Z\n\
              credentials        ************2345 in /h/.aws/credentials: live, expires 2026-01-01T01:00:00Z (42 minutes left)\n"
+        );
+    }
+
+    #[test]
+    fn status_names_a_uuid_user_by_the_name_beside_the_username() {
+        let mut v = view();
+        let session = v.session.as_mut().unwrap();
+        session.username = "104ddd55-1b64-4a7e-9f0c-3d2e1f0a9b8c".into();
+        session.name = Some("dana@example.com".into());
+        assert!(v.text().contains(
+            "\nsigned in as       dana@example.com (username 104ddd55-1b64-4a7e-9f0c-3d2e1f0a9b8c) at 2026-01-01T00:00:00Z\n"
+        ));
+        let json: serde_json::Value = serde_json::from_str(&v.json()).unwrap();
+        assert_eq!(json["session"]["name"], "dana@example.com");
+        assert_eq!(
+            json["session"]["username"],
+            "104ddd55-1b64-4a7e-9f0c-3d2e1f0a9b8c"
         );
     }
 

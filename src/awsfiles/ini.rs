@@ -26,21 +26,70 @@ enum Kind {
     /// A `[header]` line: the name is everything between the first `[` and the last `]`.
     Section(String),
     /// A `key = value` (or `key: value`) line; the key is lower-cased, as configparser reads it.
-    Key(String),
+    Key(Name),
     /// A line indented deeper than the key line above it: more of that key's value.
     Continuation,
 }
 
-/// Each option's value as configparser gathers it, by (section, key): the key's line number and
-/// the value's pieces with their line numbers.
-type Values = HashMap<(String, String), (usize, Vec<(usize, String)>)>;
+/// A key's name, lower-cased. Shared: in a file of 10,000 profiles the same few key names
+/// repeat on every profile, and reading one allocates each name once.
+type Name = std::sync::Arc<str>;
+
+/// The value of an option whose text starts on the line after its key (an empty value on the
+/// key line), as configparser gathers it: the only values that can start botocore's nested
+/// blocks. Section, key, the key's line number and the value's pieces with their line numbers.
+struct Block {
+    section: String,
+    key: String,
+    key_line: usize,
+    pieces: Vec<(usize, String)>,
+}
 
 /// A parsed INI file: its lines (each with its own line ending) and what each one is.
 #[derive(Debug, Clone)]
 pub struct Ini {
-    lines: Vec<String>,
+    /// The text as read: unedited lines are spans of it, so reading a file of 10,000 profiles
+    /// allocates nothing per line.
+    text: String,
+    lines: Vec<Line>,
     kinds: Vec<Kind>,
+    /// The line numbers of the section headers, in order: a lookup by name walks the headers,
+    /// not every line.
+    headers: Vec<usize>,
 }
+
+/// One line of the file: a span of the text as read, or a line an edit wrote.
+#[derive(Debug, Clone)]
+enum Line {
+    Read(usize, usize),
+    Written(String),
+}
+
+/// FNV-1a, for the set of section names a parse keeps: std's SipHash (which resists inputs
+/// chosen to collide, needless for a user's own file) was a tenth of reading 10,000 profiles.
+/// Ten lines, so no crate.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type BuildFnv = std::hash::BuildHasherDefault<Fnv>;
 
 /// Why botocore would refuse a file: 1-based line number (as Python counts lines) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,66 +101,68 @@ pub struct ParseError {
 impl Ini {
     /// Splits and classifies `text` as configparser does; fails where botocore would.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let lines: Vec<String> = split_lines(text).map(str::to_owned).collect();
-        let mut kinds = Vec::with_capacity(lines.len());
+        let raws: Vec<&str> = split_lines(text).collect();
+        let mut kinds = Vec::with_capacity(raws.len());
         // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
         // comment_prefixes ('#', ';') and no inline comment prefixes.
-        let mut section: Option<String> = None;
-        let mut option: Option<String> = None; // `optname`; Some("") is falsy in Python
+        let mut section: Option<&str> = None;
+        // Whether an option is open (`optname` set and truthy): it takes continuation lines.
+        let mut option_open = false;
         let mut indent_level = 0usize;
-        let mut seen_sections: HashMap<String, usize> = HashMap::new();
-        let mut seen_options: HashSet<(String, String)> = HashSet::new();
-        // Each option's value pieces with their line numbers, for botocore's nested-block check.
-        let mut values: Values = HashMap::new();
+        // Sized for a file of profiles (a header and a few keys each): no rehash while reading.
+        let mut seen_sections: HashMap<&str, usize, BuildFnv> =
+            HashMap::with_capacity_and_hasher(raws.len() / 3, BuildFnv::default());
+        // The keys of the current section are its `Key` kinds from `section_start` on, looked
+        // through while they are few, then kept in a set; `[DEFAULT]`'s across all its headers.
+        let mut section_start = 0;
+        let mut section_keys: HashSet<Name> = HashSet::new();
+        let mut default_keys: HashSet<Name> = HashSet::new();
+        let mut names: HashMap<&str, Name, BuildFnv> = HashMap::default();
+        // Values that start on the next line, for botocore's nested-block check; the open
+        // option's, if it is one of them.
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut open_block: Option<usize> = None;
         let mut first_bad: Option<(usize, &'static str)> = None;
-        for (i, raw) in lines.iter().enumerate() {
+        for (i, raw) in raws.iter().enumerate() {
             let lineno = i + 1;
             let line = strip_eol(raw).0;
             let value = py_strip(line);
-            if value.starts_with('#') || value.starts_with(';') {
+            if matches!(value.as_bytes().first(), Some(b'#' | b';')) {
                 kinds.push(Kind::Comment);
                 continue;
             }
-            let live_option = |s: &Option<String>, o: &Option<String>| match (s, o) {
-                (Some(s), Some(o)) if !o.is_empty() => Some((s.clone(), o.clone())),
-                _ => None,
-            };
             if value.is_empty() {
-                if let Some(key) = live_option(&section, &option) {
-                    values
-                        .entry(key)
-                        .or_default()
-                        .1
-                        .push((lineno, String::new()));
+                if option_open && let Some(b) = open_block {
+                    blocks[b].pieces.push((lineno, String::new()));
                 }
                 kinds.push(Kind::Blank);
                 continue;
             }
             let cur_indent = indent_chars(line);
-            if let Some(key) = live_option(&section, &option)
-                && cur_indent > indent_level
-            {
-                values
-                    .entry(key)
-                    .or_default()
-                    .1
-                    .push((lineno, value.to_owned()));
+            if option_open && cur_indent > indent_level {
+                if let Some(b) = open_block {
+                    blocks[b].pieces.push((lineno, value.to_owned()));
+                }
                 kinds.push(Kind::Continuation);
                 continue;
             }
             indent_level = cur_indent;
             if let Some(name) = section_header(value) {
-                if let Some(first) = seen_sections.get(name) {
-                    return Err(ParseError {
-                        line: lineno,
-                        reason: format!("section [{name}] appears twice (first on line {first})"),
-                    });
-                }
                 if name != DEFAULT_SECTION {
-                    seen_sections.insert(name.to_owned(), lineno);
+                    if let Some(first) = seen_sections.insert(name, lineno) {
+                        return Err(ParseError {
+                            line: lineno,
+                            reason: format!(
+                                "section [{name}] appears twice (first on line {first})"
+                            ),
+                        });
+                    }
+                    section_keys.clear();
+                    section_start = kinds.len() + 1;
                 }
-                section = Some(name.to_owned());
-                option = None;
+                section = Some(name);
+                option_open = false;
+                open_block = None;
                 kinds.push(Kind::Section(name.to_owned()));
             } else if section.is_none() {
                 return Err(ParseError {
@@ -122,23 +173,56 @@ impl Ini {
                         "text before the first [section] header".into()
                     },
                 });
-            } else if let Some((key, val)) = option_line(value) {
+            } else if let Some((raw_key, val)) = option_line(value) {
+                let key: Name = if raw_key
+                    .bytes()
+                    .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+                {
+                    names
+                        .entry(raw_key)
+                        .or_insert_with(|| raw_key.into())
+                        .clone()
+                } else {
+                    py_lower(raw_key).into()
+                };
                 if key.is_empty() {
                     first_bad
                         .get_or_insert((lineno, "a `= value` line with no key before the `=`"));
                 }
-                let sect = section.clone().unwrap_or_default();
-                if !seen_options.insert((sect.clone(), key.clone())) {
+                let sect = section.unwrap_or_default();
+                let seen_before = if sect == DEFAULT_SECTION {
+                    !default_keys.insert(key.clone())
+                } else if kinds.len() - section_start <= 32 {
+                    kinds[section_start..]
+                        .iter()
+                        .any(|k| matches!(k, Kind::Key(k) if *k == key))
+                } else {
+                    if section_keys.is_empty() {
+                        section_keys.extend(kinds[section_start..].iter().filter_map(
+                            |k| match k {
+                                Kind::Key(k) => Some(k.clone()),
+                                _ => None,
+                            },
+                        ));
+                    }
+                    !section_keys.insert(key.clone())
+                };
+                if seen_before {
                     return Err(ParseError {
                         line: lineno,
                         reason: format!("key `{key}` appears twice in [{sect}]"),
                     });
                 }
-                values.insert(
-                    (sect, key.clone()),
-                    (lineno, vec![(lineno, val.to_owned())]),
-                );
-                option = Some(key.clone());
+                option_open = !key.is_empty();
+                open_block = (option_open && val.is_empty()).then(|| {
+                    blocks.push(Block {
+                        section: sect.to_owned(),
+                        key: key.to_string(),
+                        key_line: lineno,
+                        pieces: vec![(lineno, String::new())],
+                    });
+                    blocks.len() - 1
+                });
                 kinds.push(Kind::Key(key));
             } else {
                 // configparser collects these and raises a ParsingError at the end of the file;
@@ -161,47 +245,84 @@ impl Ini {
                 reason: reason.into(),
             });
         }
-        let ini = Self { lines, kinds };
-        ini.check_nested(&values)?;
+        let base = text.as_ptr() as usize;
+        let lines = raws
+            .iter()
+            .map(|r| {
+                let start = r.as_ptr() as usize - base;
+                Line::Read(start, start + r.len())
+            })
+            .collect();
+        let headers = kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(k, Kind::Section(_)))
+            .map(|(i, _)| i)
+            .collect();
+        let ini = Self {
+            text: text.to_owned(),
+            lines,
+            kinds,
+            headers,
+        };
+        ini.check_nested(&blocks)?;
         Ok(ini)
     }
 
     /// botocore's `_parse_nested`: a value that starts on the line after its key is a block of
     /// `key = value` lines, and one without `=` makes botocore refuse the whole file. Only the
     /// sections botocore lists are read, each with the `[DEFAULT]` keys it inherits.
-    fn check_nested(&self, values: &Values) -> Result<(), ParseError> {
-        let defaults: Vec<&String> = values
-            .keys()
-            .filter(|(s, _)| s == DEFAULT_SECTION)
-            .map(|(_, k)| k)
-            .collect();
-        let mut bad: Option<ParseError> = None;
-        for name in self.section_names() {
-            let own = values.keys().filter(|(s, _)| *s == name).map(|(_, k)| k);
-            for key in own.chain(defaults.iter().copied()) {
-                let Some((key_line, pieces)) = values
-                    .get(&(name.clone(), key.clone()))
-                    .or_else(|| values.get(&(DEFAULT_SECTION.to_owned(), key.clone())))
-                else {
-                    continue;
-                };
-                let joined: Vec<&str> = pieces.iter().map(|(_, p)| p.as_str()).collect();
-                let joined = joined.join("\n");
-                if !py_rstrip(&joined).starts_with('\n') {
-                    continue;
+    fn check_nested(&self, blocks: &[Block]) -> Result<(), ParseError> {
+        if blocks.is_empty() {
+            return Ok(());
+        }
+        // A section's own key hides `[DEFAULT]`'s: a `[DEFAULT]` block is read (and checked)
+        // only if some listed section lacks a key of that name.
+        let names = self.section_names();
+        let mut own: HashMap<&str, HashSet<&str>> = HashMap::new();
+        let mut current: Option<&str> = None;
+        for kind in &self.kinds {
+            match kind {
+                Kind::Section(s) => current = Some(s),
+                Kind::Key(k) => {
+                    if let Some(s) = current {
+                        own.entry(s).or_default().insert(k.as_ref());
+                    }
                 }
-                for (lineno, piece) in pieces {
-                    if py_splitlines(piece).any(|l| !py_strip(l).is_empty() && !l.contains('=')) {
-                        let err = ParseError {
-                            line: *lineno,
-                            reason: format!(
-                                "`{key}` (line {key_line}) starts a nested block of `key = value` \
-                                 lines, and this line has no `=`"
-                            ),
-                        };
-                        if bad.as_ref().is_none_or(|b| b.line > err.line) {
-                            bad = Some(err);
-                        }
+                _ => {}
+            }
+        }
+        let mut bad: Option<ParseError> = None;
+        for block in blocks {
+            let read = if block.section == DEFAULT_SECTION {
+                names.iter().any(|n| {
+                    !own.get(n.as_str())
+                        .is_some_and(|keys| keys.contains(block.key.as_str()))
+                })
+            } else {
+                // Listed sections only: [DEFAULT] is not one.
+                true
+            };
+            if !read {
+                continue;
+            }
+            let joined: Vec<&str> = block.pieces.iter().map(|(_, p)| p.as_str()).collect();
+            let joined = joined.join("\n");
+            if !py_rstrip(&joined).starts_with('\n') {
+                continue;
+            }
+            for (lineno, piece) in &block.pieces {
+                if py_splitlines(piece).any(|l| !py_strip(l).is_empty() && !l.contains('=')) {
+                    let err = ParseError {
+                        line: *lineno,
+                        reason: format!(
+                            "`{}` (line {}) starts a nested block of `key = value` lines, and \
+                             this line has no `=`",
+                            block.key, block.key_line
+                        ),
+                    };
+                    if bad.as_ref().is_none_or(|b| b.line > err.line) {
+                        bad = Some(err);
                     }
                 }
             }
@@ -213,12 +334,29 @@ impl Ini {
     /// botocore refuses only through `[DEFAULT]`, whose nested blocks it checks once another
     /// section exists.
     pub fn check(&self) -> Result<(), ParseError> {
+        // So without a `[DEFAULT]` there is nothing to read again (a file of 10,000 profiles
+        // takes milliseconds to parse).
+        if self.header(DEFAULT_SECTION).is_none() {
+            return Ok(());
+        }
         Self::parse(&self.to_text()).map(drop)
     }
 
     /// The file's text, every unedited line exactly as it was read.
     pub fn to_text(&self) -> String {
-        self.lines.concat()
+        let mut out = String::with_capacity(self.text.len() + 256);
+        for i in 0..self.lines.len() {
+            out.push_str(self.line(i));
+        }
+        out
+    }
+
+    /// Line `i` with its line ending.
+    fn line(&self, i: usize) -> &str {
+        match &self.lines[i] {
+            Line::Read(from, to) => &self.text[*from..*to],
+            Line::Written(line) => line,
+        }
     }
 
     /// Whether a section with this exact name exists.
@@ -228,9 +366,9 @@ impl Ini {
 
     /// The names of the sections botocore lists (all but `[DEFAULT]`), in file order.
     pub fn section_names(&self) -> Vec<String> {
-        self.kinds
+        self.headers
             .iter()
-            .filter_map(|k| match k {
+            .filter_map(|&i| match &self.kinds[i] {
                 Kind::Section(s) if s != DEFAULT_SECTION => Some(s.clone()),
                 _ => None,
             })
@@ -241,9 +379,21 @@ impl Ini {
     /// other header `build_profile_map` maps to it (`[profile "NAME"]`, `[profile  NAME]`...);
     /// when several do, the last one, whose keys botocore keeps.
     pub fn profile_section(&self, profile: &str) -> Option<String> {
-        self.section_names()
-            .into_iter()
-            .rfind(|s| botocore_profile_name(s).as_deref() == Some(profile))
+        // shlex only ever drops characters, so a header that maps to `profile` holds its
+        // characters in order: that cheap test spares a split of every other header.
+        let may_be = |s: &str| {
+            let mut rest = s.chars();
+            profile.chars().all(|c| rest.any(|r| r == c))
+        };
+        self.headers
+            .iter()
+            .rev()
+            .filter_map(|&i| match &self.kinds[i] {
+                Kind::Section(s) if s != DEFAULT_SECTION && may_be(s) => Some(s),
+                _ => None,
+            })
+            .find(|s| botocore_profile_name(s).as_deref() == Some(profile))
+            .cloned()
     }
 
     /// The value botocore reads for `key` in `section` (which inherits `[DEFAULT]`'s keys).
@@ -290,12 +440,12 @@ impl Ini {
                 Some(i) => {
                     let n = self.continuation_len(i);
                     if self.value_at(i) != *value || n > 0 {
-                        let indent = leading_ws(strip_eol(&self.lines[i]).0).to_owned();
-                        let eol = strip_eol(&self.lines[i + n]).1.to_owned();
+                        let indent = leading_ws(strip_eol(self.line(i)).0).to_owned();
+                        let eol = strip_eol(self.line(i + n)).1.to_owned();
                         if n > 0 {
                             self.remove_lines(i + 1..i + 1 + n);
                         }
-                        self.lines[i] = format!("{indent}{key} = {value}{eol}");
+                        self.lines[i] = Line::Written(format!("{indent}{key} = {value}{eol}"));
                     }
                 }
                 None => {
@@ -306,7 +456,7 @@ impl Ini {
                     let (at, indent) = match last_key {
                         Some(k) => (
                             k + 1 + self.continuation_len(k),
-                            leading_ws(strip_eol(&self.lines[k]).0).to_owned(),
+                            leading_ws(strip_eol(self.line(k)).0).to_owned(),
                         ),
                         None => (header + 1, self.indent_for_empty_section(header)),
                     };
@@ -315,7 +465,7 @@ impl Ini {
                         at,
                         format!("{indent}{key} = {value}"),
                         &eol,
-                        Kind::Key(wanted),
+                        Kind::Key(wanted.into()),
                     );
                 }
             }
@@ -370,32 +520,31 @@ impl Ini {
 
     /// The line of the first header named `name`.
     fn header(&self, name: &str) -> Option<usize> {
-        self.kinds
+        self.headers_named(name).next()
+    }
+
+    /// The lines of the headers named `name` (only `[DEFAULT]` may repeat).
+    fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.headers
             .iter()
-            .position(|k| matches!(k, Kind::Section(s) if s == name))
+            .copied()
+            .filter(move |&i| matches!(&self.kinds[i], Kind::Section(s) if s == name))
     }
 
     /// The line after the last line of the section whose header is at `header`.
     fn section_end(&self, header: usize) -> usize {
-        (header + 1..self.kinds.len())
-            .find(|&i| matches!(self.kinds[i], Kind::Section(_)))
-            .unwrap_or(self.kinds.len())
+        let next = self.headers.partition_point(|&i| i <= header);
+        self.headers.get(next).copied().unwrap_or(self.kinds.len())
     }
 
     /// Key lines of every section named `section` (only `[DEFAULT]` may repeat).
     fn key_lines<'a>(&'a self, section: &'a str) -> impl Iterator<Item = (&'a str, usize)> + 'a {
-        let mut current: Option<&str> = None;
-        self.kinds
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, k)| match k {
-                Kind::Section(s) => {
-                    current = Some(s);
-                    None
-                }
-                Kind::Key(key) if current == Some(section) => Some((key.as_str(), i)),
+        self.headers_named(section).flat_map(move |h| {
+            (h + 1..self.section_end(h)).filter_map(move |i| match &self.kinds[i] {
+                Kind::Key(key) => Some((key.as_ref(), i)),
                 _ => None,
             })
+        })
     }
 
     fn own_key_line(&self, section: &str, key: &str) -> Option<usize> {
@@ -421,7 +570,7 @@ impl Ini {
     /// The value configparser reads for the key on line `i`: the text after the delimiter and
     /// every continuation line, joined with `\n` (blank lines included), trailing space removed.
     fn value_at(&self, i: usize) -> String {
-        let line = py_strip(strip_eol(&self.lines[i]).0);
+        let line = py_strip(strip_eol(self.line(i)).0);
         let mut parts = vec![
             option_line(line)
                 .map(|(_, v)| v.to_owned())
@@ -429,7 +578,7 @@ impl Ini {
         ];
         for j in i + 1..self.lines.len() {
             match self.kinds[j] {
-                Kind::Continuation => parts.push(py_strip(strip_eol(&self.lines[j]).0).to_owned()),
+                Kind::Continuation => parts.push(py_strip(strip_eol(self.line(j)).0).to_owned()),
                 Kind::Blank => parts.push(String::new()),
                 Kind::Comment => {}
                 _ => break,
@@ -441,9 +590,9 @@ impl Ini {
     /// The indentation for a key put into a section with no keys: at least as deep as the next
     /// header's, which would otherwise be read as a continuation of the new key.
     fn indent_for_empty_section(&self, header: usize) -> String {
-        let own = leading_ws(strip_eol(&self.lines[header]).0);
+        let own = leading_ws(strip_eol(self.line(header)).0);
         let next = self.section_end(header);
-        match self.lines.get(next).map(|l| leading_ws(strip_eol(l).0)) {
+        match (next < self.lines.len()).then(|| leading_ws(strip_eol(self.line(next)).0)) {
             Some(theirs) if theirs.chars().count() > own.chars().count() => theirs.to_owned(),
             _ => own.to_owned(),
         }
@@ -455,7 +604,7 @@ impl Ini {
         [before, header]
             .into_iter()
             .chain(0..self.lines.len())
-            .map(|i| strip_eol(&self.lines[i]).1)
+            .map(|i| strip_eol(self.line(i)).1)
             .find(|e| !e.is_empty())
             .unwrap_or("\n")
             .to_owned()
@@ -464,14 +613,23 @@ impl Ini {
     /// Inserts `body` as a line at `at`. A file without a final line ending keeps that shape:
     /// a line added at its end takes the ending onto the line before it instead.
     fn insert_line(&mut self, at: usize, body: String, eol: &str, kind: Kind) {
-        let line =
-            if at == self.lines.len() && at > 0 && strip_eol(&self.lines[at - 1]).1.is_empty() {
-                self.lines[at - 1].push_str(eol);
-                body
-            } else {
-                body + eol
-            };
-        self.lines.insert(at, line);
+        let line = if at == self.lines.len() && at > 0 && strip_eol(self.line(at - 1)).1.is_empty()
+        {
+            let mut before = self.line(at - 1).to_owned();
+            before.push_str(eol);
+            self.lines[at - 1] = Line::Written(before);
+            body
+        } else {
+            body + eol
+        };
+        self.lines.insert(at, Line::Written(line));
+        let split = self.headers.partition_point(|&i| i < at);
+        for i in &mut self.headers[split..] {
+            *i += 1;
+        }
+        if matches!(kind, Kind::Section(_)) {
+            self.headers.insert(split, at);
+        }
         self.kinds.insert(at, kind);
     }
 
@@ -479,12 +637,17 @@ impl Ini {
     /// loses its ending, undoing [`Ini::insert_line`].
     fn remove_lines(&mut self, range: std::ops::Range<usize>) {
         let unterminated_end =
-            range.end == self.lines.len() && strip_eol(&self.lines[range.end - 1]).1.is_empty();
+            range.end == self.lines.len() && strip_eol(self.line(range.end - 1)).1.is_empty();
         self.lines.drain(range.clone());
-        self.kinds.drain(range);
-        if unterminated_end && let Some(last) = self.lines.last_mut() {
-            let len = strip_eol(last).0.len();
-            last.truncate(len);
+        self.kinds.drain(range.clone());
+        self.headers.retain(|i| !range.contains(i));
+        let split = self.headers.partition_point(|&i| i < range.start);
+        for i in &mut self.headers[split..] {
+            *i -= range.len();
+        }
+        if unterminated_end && let Some(last) = self.lines.len().checked_sub(1) {
+            let body = strip_eol(self.line(last)).0.to_owned();
+            self.lines[last] = Line::Written(body);
         }
     }
 
@@ -496,7 +659,7 @@ impl Ini {
             .rev()
             .take(1)
             .chain(0..self.lines.len())
-            .map(|i| strip_eol(&self.lines[i]).1)
+            .map(|i| strip_eol(self.line(i)).1)
             .find(|e| !e.is_empty())
             .unwrap_or("\n")
             .to_owned();
@@ -612,27 +775,65 @@ pub fn py_isspace(c: char) -> bool {
     c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
 }
 
+// The trims below look at bytes while they are ASCII (nearly every line of these files) and
+// at characters only from the first byte that is not: a plain loop, which stays fast in a
+// binary optimised for size, where the `char` pattern searchers are not inlined.
+
+/// Whether an ASCII byte is whitespace to Python (`\t\n\v\f\r`, U+001C..U+001F, space).
+fn py_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f)
+}
+
 fn py_strip(s: &str) -> &str {
-    s.trim_matches(py_isspace)
+    py_rstrip(&s[s.len() - py_lstrip(s).len()..])
+}
+
+fn py_lstrip(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() && py_space_byte(bytes[i]) {
+        i += 1;
+    }
+    if i < bytes.len() && !bytes[i].is_ascii() {
+        return s[i..].trim_start_matches(py_isspace);
+    }
+    &s[i..]
 }
 
 fn py_rstrip(s: &str) -> &str {
-    s.trim_end_matches(py_isspace)
+    let bytes = s.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && py_space_byte(bytes[end - 1]) {
+        end -= 1;
+    }
+    if end > 0 && !bytes[end - 1].is_ascii() {
+        return s[..end].trim_end_matches(py_isspace);
+    }
+    &s[..end]
 }
 
 /// configparser's `optionxform`: `str.lower()`.
 fn py_lower(s: &str) -> String {
-    s.to_lowercase()
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
 }
 
 /// The leading whitespace of a line.
 fn leading_ws(line: &str) -> &str {
-    &line[..line.len() - line.trim_start_matches(py_isspace).len()]
+    &line[..line.len() - py_lstrip(line).len()]
 }
 
 /// configparser's indent level: the index, in characters, of the first non-space character.
 fn indent_chars(line: &str) -> usize {
-    leading_ws(line).chars().count()
+    let ws = leading_ws(line);
+    if ws.is_ascii() {
+        ws.len()
+    } else {
+        ws.chars().count()
+    }
 }
 
 /// The lines of `text` as Python's text mode reads them (universal newlines: `\n`, `\r\n` and
@@ -661,8 +862,12 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// A line's text and its ending (`\n`, `\r\n`, `\r` or none).
 fn strip_eol(line: &str) -> (&str, &str) {
-    let body = line.trim_end_matches(['\n', '\r']);
-    (body, &line[body.len()..])
+    let bytes = line.as_bytes();
+    let mut end = bytes.len();
+    while end > 0 && matches!(bytes[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    line.split_at(end)
 }
 
 /// Python's `str.splitlines()`, which botocore's `_parse_nested` uses: it also breaks at
@@ -687,19 +892,28 @@ fn py_splitlines(s: &str) -> impl Iterator<Item = &str> {
 /// configparser's `SECTCRE` (`\[(?P<header>.+)\]`, matched at the start of the stripped line):
 /// the greedy `.+` runs to the *last* `]`, and anything after it is ignored.
 fn section_header(value: &str) -> Option<&str> {
-    let rest = value.strip_prefix('[')?;
-    let close = rest.rfind(']')?;
+    if value.as_bytes().first() != Some(&b'[') {
+        return None;
+    }
+    let rest = &value[1..];
+    let close = rest.bytes().rposition(|b| b == b']')?;
     (close > 0).then(|| &rest[..close])
 }
 
 /// configparser's `OPTCRE` (`(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`): the key is the
-/// text before the first `=` or `:`, lower-cased and right-stripped; the value is stripped.
-fn option_line(value: &str) -> Option<(String, &str)> {
-    let at = value.find(['=', ':'])?;
-    Some((
-        py_lower(py_rstrip(&value[..at])),
-        py_strip(&value[at + 1..]),
-    ))
+/// text before the first `=` or `:`, right-stripped (the caller lower-cases it); the value is
+/// stripped.
+fn option_line(value: &str) -> Option<(&str, &str)> {
+    // `=` and `:` are ASCII: no byte of a multi-byte character matches them.
+    let bytes = value.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() && bytes[at] != b'=' && bytes[at] != b':' {
+        at += 1;
+    }
+    if at == bytes.len() {
+        return None;
+    }
+    Some((py_rstrip(&value[..at]), py_strip(&value[at + 1..])))
 }
 
 #[cfg(test)]
@@ -994,6 +1208,23 @@ mod tests {
             let expected = expected.map(|e| e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             assert_eq!(shlex_split(input), expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn a_key_repeated_far_down_a_long_section_is_refused() {
+        let keys: String = (0..100).map(|i| format!("k{i} = v\n# note\n")).collect();
+        for (repeat, line) in [("k0", 204), ("K99", 204), ("k50", 204)] {
+            let text = format!("[other]\nk0 = x\n[big]\n{keys}{repeat} = again\n");
+            let err = Ini::parse(&text).unwrap_err();
+            assert_eq!(err.line, line, "{repeat}");
+            assert!(
+                err.reason.contains("appears twice in [big]"),
+                "{}",
+                err.reason
+            );
+        }
+        let text = format!("[big]\n{keys}[next]\nk0 = fine\n");
+        assert!(Ini::parse(&text).is_ok());
     }
 
     #[test]

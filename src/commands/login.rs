@@ -276,7 +276,8 @@ fn report(profile: &str, session: &Session, files: &AwsFiles, what: &str) {
     };
     eprintln!(
         "{what} {}{groups}, identity {}.",
-        session.username, session.identity_id
+        crate::output::signed_in_as(session),
+        session.identity_id
     );
     let expires = session.credentials.expiration;
     let left = clock::minutes(expires - clock::now());

@@ -178,7 +178,7 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
-async fn admin_config() -> aws_config::SdkConfig {
+pub async fn admin_config() -> aws_config::SdkConfig {
     admin_config_at(&moto().endpoint).await
 }
 
@@ -622,7 +622,7 @@ impl LocalPool {
     }
 }
 
-fn unique() -> u64 {
+pub fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     std::process::id() as u64 * 1000 + N.fetch_add(1, Ordering::Relaxed)
