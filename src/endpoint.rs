@@ -44,6 +44,13 @@ pub const LOGIN_REQUIRED_STATUS: u16 = 401;
 
 /// The largest request head accepted.
 const MAX_HEAD: usize = 16 * 1024;
+/// The largest request body read (none is expected): any local user can reach the port, so
+/// nothing they send may make the endpoint buffer without bound.
+const MAX_BODY: usize = 1024;
+/// Connections served at once; more wait to be accepted.
+const MAX_CONNECTIONS: usize = 64;
+/// A connection that sends nothing for this long is closed.
+const IDLE: Duration = Duration::from_secs(30);
 
 /// A running endpoint's address and token, and the notices its refresher wants shown.
 pub struct Endpoint {
@@ -172,11 +179,19 @@ impl Endpoint {
         let Ok(listener) = tokio::net::TcpListener::from_std(self.listener) else {
             return std::future::pending().await;
         };
+        let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
         loop {
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
+            };
             match listener.accept().await {
                 Ok((stream, _)) => {
                     let _ = stream.set_nodelay(true);
-                    tokio::spawn(connection(stream, self.shared.clone()));
+                    let shared = self.shared.clone();
+                    tokio::spawn(async move {
+                        connection(stream, shared).await;
+                        drop(slot);
+                    });
                 }
                 // Out of file descriptors and the like: the listener stays, the next one may work.
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -308,8 +323,7 @@ fn pass(shared: &Shared) -> (State, Option<String>) {
     }
 }
 
-/// One request as far as the endpoint cares.
-#[derive(Debug)]
+/// One request as far as the endpoint cares (no `Debug`: it holds the token).
 struct Request {
     method: String,
     target: String,
@@ -365,9 +379,9 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
                 return;
             }
             let mut chunk = [0u8; 2048];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            match tokio::time::timeout(IDLE, stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) | Err(_) => return,
+                Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
             }
         };
         let Some(request) = std::str::from_utf8(&buf[..head_end])
@@ -382,12 +396,21 @@ async fn connection(mut stream: TcpStream, shared: Arc<Shared>) {
             .await;
             return;
         };
-        // A body (none is expected) is read and ignored.
+        // A small body (none is expected) is read and ignored; a larger one is refused unread.
+        if request.content_length > MAX_BODY {
+            let _ = write(
+                &mut stream,
+                &error(413, "RequestTooLarge", "request body too large"),
+                true,
+            )
+            .await;
+            return;
+        }
         while buf.len() < head_end + request.content_length {
             let mut chunk = [0u8; 2048];
-            match stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            match tokio::time::timeout(IDLE, stream.read(&mut chunk)).await {
+                Ok(Ok(0) | Err(_)) | Err(_) => return,
+                Ok(Ok(n)) => buf.extend_from_slice(&chunk[..n]),
             }
         }
         buf.drain(..head_end + request.content_length);

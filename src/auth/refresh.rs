@@ -35,6 +35,7 @@ pub async fn refresh(
     refresh_token: &Secret<String>,
     device_key: Option<&str>,
 ) -> Result<Tokens> {
+    let mut probed = false;
     if !NO_GET_TOKENS.load(Ordering::Relaxed) {
         let answer = client
             .get_tokens_from_refresh_token()
@@ -54,7 +55,7 @@ pub async fn refresh(
             .await;
         match answer {
             Ok(out) => return result(out.authentication_result),
-            Err(e) if not_implemented(&e) => NO_GET_TOKENS.store(true, Ordering::Relaxed),
+            Err(e) if not_implemented(&e) => probed = true,
             Err(e) => return Err(rejected(pool_error(e, app, username))),
         }
     }
@@ -73,6 +74,11 @@ pub async fn refresh(
         .send()
         .await
         .map_err(|e| rejected(pool_error(e, app, username)))?;
+    // Remembered only once the older flow has worked: a passing server fault must not turn a
+    // long-running process (exec --server) away from GetTokensFromRefreshToken for good.
+    if probed {
+        NO_GET_TOKENS.store(true, Ordering::Relaxed);
+    }
     result(out.authentication_result)
 }
 
@@ -101,8 +107,8 @@ fn result(
 
 /// Whether an endpoint answered as one without the operation: an unknown-operation code (AWS's
 /// `UnknownOperationException`, cognito-local's `CognitoLocal#Unsupported`), HTTP 501, or an
-/// HTTP 5xx that is not the service's protocol at all (moto's HTML error page). A working
-/// Cognito's own 5xx (`InternalErrorException`) is not this.
+/// HTTP 500 that is not the service's protocol at all (moto's HTML error page). A working
+/// Cognito's own 5xx (`InternalErrorException`) is not this, nor is a gateway's 502-504.
 fn not_implemented<E>(err: &SdkError<E, HttpResponse>) -> bool
 where
     E: ProvideErrorMetadata,
@@ -119,7 +125,7 @@ where
                 || code.ends_with("NotImplemented")
         }
         (Some(501), None) => true,
-        (Some(status), None) => status >= 500,
+        (Some(status), None) => status == 500,
         (None, None) => false,
     }
 }

@@ -75,11 +75,15 @@ impl AwsFiles {
     }
 
     /// Refuses, before any network call, what [`AwsFiles::write_login`] would refuse later.
-    pub fn preflight(&self, profile: &str, force: bool) -> Result<()> {
+    ///
+    /// `force` lets long-term keys be replaced; `replace_process` lets another tool's
+    /// `credential_process` be replaced (only `configure --credential-process --force` does:
+    /// a login never writes over it).
+    pub fn preflight(&self, profile: &str, force: bool, replace_process: bool) -> Result<()> {
         let creds = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
         check_not_long_term(&creds, &self.credentials, profile, force)?;
         let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
-        if !force {
+        if !replace_process {
             self.check_not_foreign_process(&config, profile)?;
         }
         Ok(())

@@ -135,7 +135,7 @@ pub fn run(args: ConfigureArgs) -> Result<()> {
         if !pool_given {
             current.user_pool_id()?;
         }
-        AwsFiles::locate()?.preflight(&profile, args.force)?;
+        AwsFiles::locate()?.preflight(&profile, args.force, args.force)?;
     }
 
     let mut changes: Vec<(&str, Option<&str>)> = values

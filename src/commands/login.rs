@@ -46,7 +46,7 @@ pub fn run(args: LoginArgs) -> Result<()> {
     })?;
     let profile = settings.profile.value.clone();
     let files = AwsFiles::locate()?;
-    files.preflight(&profile, args.force)?;
+    files.preflight(&profile, args.force, false)?;
 
     let password_given = args.password_stdin || env_vars::get(env_vars::COGNITO_PASSWORD).is_some();
     // `--browser` always signs in through the browser (as `aws sso login` does): it is how a

@@ -66,7 +66,7 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
         return Err(Error::LoginRequired { profile, reason });
     };
     let files = AwsFiles::locate()?;
-    files.preflight(&profile, false)?; // before asking for anything
+    files.preflight(&profile, false, false)?; // before asking for anything
     eprintln!("cognito-auth: {reason}; signing {username} in to profile `{profile}` again.");
     // From here a person is in the loop: waits are bounded one at a time, as in `login`.
     crate::sdk::unbound_command();

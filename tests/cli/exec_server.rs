@@ -281,6 +281,8 @@ fn wrong_or_missing_tokens_and_other_paths_are_refused_and_only_loopback_listens
         );
     }
     assert_eq!(json["keep_alive"], serde_json::json!([200, 200]));
+    assert_eq!(json["huge_body"], 413, "a huge body is refused unread");
+    assert_eq!(json["after_huge"], 200);
     assert_eq!(
         json["other_addresses"],
         serde_json::json!({"127.0.0.2": "ConnectionRefusedError", "::1": "ConnectionRefusedError"})

@@ -130,6 +130,13 @@ elif scenario == "refusals":
         finally:
             s.close()
     out["other_addresses"] = reach
+    # Any local user can reach the port: a body the size of the disk is refused unread, and the
+    # endpoint still serves.
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000000\r\n\r\n".encode())
+    out["huge_body"] = int(s.recv(64).decode().split(" ")[1])
+    s.close()
+    out["after_huge"] = get(url, {"Authorization": token})[0]
 elif scenario == "login-needed":
     import boto3
     import botocore.exceptions
