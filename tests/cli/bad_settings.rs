@@ -18,13 +18,7 @@ fn a_bad_stored_value_is_shown_by_status_fixed_by_configure_and_fatal_only_to_lo
 
     let out = sb.cmd().args(["status", "--json"]).output().unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let row = json["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "auth_flow")
-        .unwrap()
-        .clone();
+    let row = setting(&json, "auth_flow");
     assert_eq!(row["value"], "sideways");
     assert_eq!(row["source"], "config_file");
     assert!(row["problem"].as_str().unwrap().contains("`srp`"), "{row}");
@@ -54,15 +48,8 @@ fn a_bad_stored_value_is_shown_by_status_fixed_by_configure_and_fatal_only_to_lo
         std::fs::read_to_string(&config).unwrap(),
         "[default]\nuser_pool_id = us-east-1_Good\nauth_flow = srp\n"
     );
-    let out = sb.cmd().args(["status", "--json"]).output().unwrap();
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let row = json["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == "auth_flow")
-        .unwrap()
-        .clone();
+    let json = status_json(&sb, &[]);
+    let row = setting(&json, "auth_flow");
     assert_eq!(row["value"], "srp");
     assert!(row.get("problem").is_none(), "{row}");
 }

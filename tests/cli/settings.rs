@@ -4,25 +4,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-fn status_json(sb: &Sandbox, args: &[&str]) -> Value {
-    let out = sb
-        .cmd()
-        .args(["status", "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn setting<'a>(json: &'a Value, name: &str) -> &'a Value {
-    json["settings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == name)
-        .unwrap()
-}
-
 const PY: &str = r#"{"user_pool_id": "us-west-2_Python", "client_id": "pyclient", "identity_pool_id": "us-west-2:11111111-2222-3333-4444-555555555555", "region": "us-west-2", "lambda_function_name": "ignored"}"#;
 
 #[test]

@@ -1268,3 +1268,24 @@ impl LocalPool {
         Ok(sb)
     }
 }
+
+/// `status --json ARGS` as JSON.
+pub fn status_json(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let out = sb
+        .cmd()
+        .args(["status", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The row of `status --json` for the setting `name`.
+pub fn setting<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["settings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap()
+}
