@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::auth::{AuthFlow, Factor};
+use crate::awsfiles::index::{self, Pick};
 use crate::awsfiles::{self, ini::Ini, store};
 use crate::env_vars;
 use crate::error::{Error, Result};
@@ -226,10 +227,11 @@ pub struct Stored {
 }
 
 impl Stored {
-    /// Reads our config file at `path` and the Python tool's `~/.cognito-cli-config.json`.
-    pub fn load(path: &Path) -> Result<Self> {
+    /// Reads `profile`'s section of our config file at `path` (through the index: a file of
+    /// 10,000 profiles is not parsed for one) and the Python tool's `~/.cognito-cli-config.json`.
+    pub fn load(path: &Path, profile: &str) -> Result<Self> {
         Ok(Self {
-            ours: awsfiles::parse(path, &read_text(path)?)?,
+            ours: index::read(path, Pick::Named(profile), || read_text(path))?,
             ours_path: path.to_owned(),
             python: PythonConfig::load()?,
         })
@@ -263,7 +265,7 @@ impl Settings {
     /// `invalid`: `status` shows it and `configure` replaces it.
     pub fn resolve_lenient(flags: &Flags) -> Result<Self> {
         let profile = resolve_profile_in(flags.profile.as_deref(), &ProcessEnv)?;
-        let stored = Stored::load(&config_path()?)?;
+        let stored = Stored::load(&config_path()?, &profile.value)?;
         Ok(Self::from_layers(profile, flags, &ProcessEnv, &stored))
     }
 

@@ -50,6 +50,7 @@ impl Admin {
     pub async fn connect(region: &str) -> Result<Self> {
         let config: SdkConfig = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_owned()))
+            .http_client(crate::sdk::http_client(None))
             .load()
             .await;
         let provider = config

@@ -29,6 +29,9 @@ enum Kind {
     Key(Name),
     /// A line indented deeper than the key line above it: more of that key's value.
     Continuation,
+    /// Text between the sections an [`Ini::parse_spans`] read, kept as one line that edits
+    /// never touch; it ends a section as a header does (it starts with the next header).
+    Opaque,
 }
 
 /// A key's name, lower-cased. Shared: in a file of 10,000 profiles the same few key names
@@ -69,7 +72,7 @@ enum Line {
 /// chosen to collide, needless for a user's own file) was a tenth of reading 10,000 profiles.
 /// Ten lines, so no crate.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
@@ -100,8 +103,10 @@ pub struct ParseError {
 
 impl Ini {
     /// Splits and classifies `text` as configparser does; fails where botocore would.
-    pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let raws: Vec<&str> = split_lines(text).collect();
+    /// Takes an owned `String` without copying it (a file of 10,000 profiles is a megabyte).
+    pub fn parse(text: impl Into<String>) -> Result<Self, ParseError> {
+        let text: String = text.into();
+        let raws: Vec<&str> = split_lines(&text).collect();
         let mut kinds = Vec::with_capacity(raws.len());
         // configparser.RawConfigParser._read, with strict=True, empty_lines_in_values=True,
         // comment_prefixes ('#', ';') and no inline comment prefixes.
@@ -260,13 +265,100 @@ impl Ini {
             .map(|(i, _)| i)
             .collect();
         let ini = Self {
-            text: text.to_owned(),
+            text,
             lines,
             kinds,
             headers,
         };
         ini.check_nested(&blocks)?;
         Ok(ini)
+    }
+
+    /// Sections cut out of a file (each from its header to the next header), read as one file.
+    /// A header read on its own is one at any indentation (the file around it made it one),
+    /// and its indentation does not change how its section reads: it is dropped, so that the
+    /// section before cannot make it a continuation line.
+    pub fn parse_sections<'a>(
+        sections: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, ParseError> {
+        let alone: String = sections
+            .into_iter()
+            .map(|s| s.trim_start_matches(py_isspace))
+            .collect();
+        Self::parse(&alone)
+    }
+
+    /// `text` as [`Ini::parse`] reads it, where only `spans` (byte ranges from line starts to
+    /// line starts, sorted, as [`Ini::section_spans`] gives for the whole of `text`) are
+    /// parsed; the text between them is kept as [`Kind::Opaque`] lines. Edits to the sections
+    /// read give the same text as on the whole file: each opaque run starts with the header that
+    /// ended the section before it, which is all the editor looks at (its indentation and line
+    /// ending). Checks only the spans: `text` must be a file [`Ini::parse`] accepts.
+    pub fn parse_spans(text: String, spans: &[(usize, usize)]) -> Result<Self, ParseError> {
+        let mut end_before = 0;
+        for &(start, end) in spans {
+            let bad = start < end_before || end <= start || end > text.len();
+            if bad || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+                return Err(ParseError {
+                    line: 0,
+                    reason: "section spans out of order".into(),
+                });
+            }
+            end_before = end;
+        }
+        let parsed = Self::parse_sections(spans.iter().map(|&(a, b)| &text[a..b]))?;
+        let mut kinds = parsed.kinds.into_iter();
+        let (mut lines, mut out_kinds) = (Vec::new(), Vec::new());
+        let mut at = 0;
+        // An opaque run is its first line, the lines between and its last line: what the editor
+        // reads of lines it does not edit is the indentation and ending of the lines beside its
+        // edits, and "the first line with an ending".
+        let opaque = |from: usize, to: usize, lines: &mut Vec<Line>, kinds: &mut Vec<Kind>| {
+            let run = &text[from..to];
+            let first = from + split_lines(run).next().map_or(0, str::len);
+            let ending = if run.ends_with("\r\n") {
+                2
+            } else {
+                usize::from(run.ends_with(['\n', '\r']))
+            };
+            let body = &run[..run.len() - ending];
+            let last = (from + body.rfind(['\n', '\r']).map_or(0, |i| i + 1)).max(first);
+            for (a, b) in [(from, first), (first, last), (last, to)] {
+                if b > a {
+                    lines.push(Line::Read(a, b));
+                    kinds.push(Kind::Opaque);
+                }
+            }
+        };
+        for &(start, end) in spans {
+            if start > at {
+                opaque(at, start, &mut lines, &mut out_kinds);
+            }
+            for raw in split_lines(&text[start..end]) {
+                let from = raw.as_ptr() as usize - text.as_ptr() as usize;
+                lines.push(Line::Read(from, from + raw.len()));
+                out_kinds.push(kinds.next().ok_or_else(|| ParseError {
+                    line: 0,
+                    reason: "section spans split differently".into(),
+                })?);
+            }
+            at = end;
+        }
+        if at < text.len() {
+            opaque(at, text.len(), &mut lines, &mut out_kinds);
+        }
+        let headers = out_kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| matches!(k, Kind::Section(_) | Kind::Opaque))
+            .map(|(i, _)| i)
+            .collect();
+        Ok(Self {
+            text,
+            lines,
+            kinds: out_kinds,
+            headers,
+        })
     }
 
     /// botocore's `_parse_nested`: a value that starts on the line after its key is a block of
@@ -357,6 +449,32 @@ impl Ini {
             Line::Read(from, to) => &self.text[*from..*to],
             Line::Written(line) => line,
         }
+    }
+
+    /// The byte ranges, in [`Ini::to_text`], of every section `wanted` picks and of every
+    /// `[DEFAULT]` (which the others inherit from), each from its header to the next header,
+    /// in file order.
+    pub fn section_spans(&self, wanted: impl Fn(&str) -> bool) -> Vec<(usize, usize)> {
+        let picked: Vec<usize> = self
+            .headers
+            .iter()
+            .copied()
+            .filter(|&h| matches!(&self.kinds[h], Kind::Section(s) if s == DEFAULT_SECTION || wanted(s)))
+            .collect();
+        let mut spans = Vec::with_capacity(picked.len());
+        let (mut offset, mut line) = (0, 0);
+        let mut offset_of = |target: usize| {
+            while line < target {
+                offset += self.line(line).len();
+                line += 1;
+            }
+            offset
+        };
+        for h in picked {
+            let start = offset_of(h);
+            spans.push((start, offset_of(self.section_end(h))));
+        }
+        spans
     }
 
     /// Whether a section with this exact name exists.
@@ -1319,7 +1437,111 @@ mod tests {
             "x_security_token_expires",
         ];
 
+        /// A login's edit made on the profile's sections alone ([`Ini::parse_spans`], as with
+        /// an index entry) against the same edit on the whole file: same text, same verdict.
+        fn edit_from_spans_matches_whole(text: &str, profile: &str) -> Result<(), TestCaseError> {
+            let Ok(whole) = Ini::parse(text) else {
+                return Ok(());
+            };
+            let spans = whole.section_spans(|s| s == profile);
+            let part =
+                Ini::parse_spans(text.to_owned(), &spans).expect("the spans of a file it parsed");
+            prop_assert_eq!(part.to_text(), text);
+            for key in KEYS.iter().chain(&["region", "k"]) {
+                prop_assert_eq!(part.get(profile, key), whole.get(profile, key), "{}", key);
+            }
+            let pairs: Vec<(&str, &str)> = KEYS.iter().map(|k| (*k, "VALUE")).collect();
+            let (mut a, mut b) = (whole.clone(), part);
+            a.set(profile, &pairs);
+            b.set(profile, &pairs);
+            prop_assert_eq!(a.to_text(), b.to_text());
+            prop_assert_eq!(a.check().is_ok(), b.check().is_ok());
+            Ok(())
+        }
+
+        #[test]
+        fn an_edit_from_spans_matches_the_whole_file_on_hand_made_cases() {
+            let cases = [
+                "[a]\nk = 1\n[dev]\nx = 2\n[b]\ny = 3",
+                "[a]\n  k = 1\n  [dev]\n  [b]\n  y = 3\n",
+                "[DEFAULT]\nregion = r\n[dev]\n[b]\n",
+                "[a]\r\nk = 1\r\n[b]\ny = 2",
+                "[a]\rk =\r  v\r\r[dev]\rk = 1\r",
+                "[dev]\n",
+                "",
+                "[x]\n\tk = 1\n\t[dev]\n\t\t[y]\n",
+            ];
+            for text in cases {
+                edit_from_spans_matches_whole(text, "dev").unwrap();
+            }
+        }
+
+        /// Files of whole lines: sections (`dev` among others) at several indentations, keys,
+        /// continuations, blanks and comments, with mixed line endings.
+        fn files_of_lines() -> impl Strategy<Value = String> {
+            const LINES: &[&str] = &[
+                "[dev]",
+                "  [dev]",
+                "[a]",
+                "  [b]",
+                "\t[c]",
+                "[DEFAULT]",
+                "  [DEFAULT]",
+                "[profile dev]",
+                "k = 1",
+                "  k2 = 2",
+                "\tk3: 3",
+                "aws_access_key_id = A",
+                "  region = r",
+                "s3 =",
+                "    max = 1",
+                "  v",
+                "",
+                "  ",
+                "# c",
+                "  ; c",
+            ];
+            let line = (
+                prop::sample::select(LINES),
+                prop::sample::select(&["\n", "\r\n", "\r", "\n"][..]),
+            );
+            (prop::collection::vec(line, 0..30), any::<bool>()).prop_map(|(lines, final_eol)| {
+                let n = lines.len();
+                let mut seen = HashSet::new();
+                lines
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (l, e))| {
+                        // A section appears once (or botocore refuses the file): a repeat gets
+                        // a name of its own, at the same indentation.
+                        let name = py_strip(l);
+                        let l =
+                            if name.starts_with('[') && name != "[DEFAULT]" && !seen.insert(name) {
+                                l.replace(name, &format!("[s{i}]"))
+                            } else {
+                                l.to_owned()
+                            };
+                        if i + 1 == n && !final_eol {
+                            l
+                        } else {
+                            format!("{l}{e}")
+                        }
+                    })
+                    .collect()
+            })
+        }
+
         proptest! {
+            #[test]
+            fn an_edit_from_spans_matches_the_whole_file(text in ini_like(), profile in "(dev|default|profile dev)") {
+                edit_from_spans_matches_whole(&text, &profile)?;
+            }
+
+            #[test]
+            fn an_edit_from_spans_matches_the_whole_file_of_many_sections(text in files_of_lines(), profile in "(dev|a|profile dev)") {
+                edit_from_spans_matches_whole(&text, &profile)?;
+            }
+
             #[test]
             fn edits_never_panic_and_logout_restores(text in ini_like(), profile in "(dev|default|profile dev)") {
                 let Ok(original) = Ini::parse(&text) else { return Ok(()) };

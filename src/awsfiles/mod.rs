@@ -1,6 +1,7 @@
 //! `~/.aws/credentials` and `~/.aws/config`: find them, read a profile, and write our own keys
 //! into one section under a lock, leaving every other byte as it was.
 
+pub mod index;
 pub mod ini;
 pub mod store;
 
@@ -10,6 +11,7 @@ use crate::cache::CachedCredentials;
 use crate::clock;
 use crate::env_vars;
 use crate::error::{Error, Result};
+use index::Pick;
 use ini::Ini;
 use store::Locked;
 
@@ -80,9 +82,9 @@ impl AwsFiles {
     /// `credential_process` be replaced (only `configure --credential-process --force` does:
     /// a login never writes over it).
     pub fn preflight(&self, profile: &str, force: bool, replace_process: bool) -> Result<()> {
-        let creds = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
+        let creds = self.read_credentials_section(profile)?;
         check_not_long_term(&creds, &self.credentials, profile, force)?;
-        let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        let config = self.read_config_section(profile)?;
         if !replace_process {
             self.check_not_foreign_process(&config, profile)?;
         }
@@ -113,36 +115,49 @@ impl AwsFiles {
         force: bool,
     ) -> Result<PreparedLogin> {
         let creds_lock = Locked::acquire(&self.credentials)?;
-        let old_creds = creds_lock.read()?;
-        let mut ini = parse(&self.credentials, &old_creds)?;
+        // Only the profile's section is parsed when the index knows where it is.
+        let mut ini = index::read_for_edit(&self.credentials, Pick::Named(profile), || {
+            creds_lock.read()
+        })?;
         check_not_long_term(&ini, &self.credentials, profile, force)?;
         let config_lock = Locked::acquire(&self.config)?;
-        let old_config = config_lock.read()?;
-        let mut config = parse(&self.config, &old_config)?;
-        self.check_not_foreign_process(&config, profile)?;
-        let section = config_section(&config, profile);
-        let by_process = config.get(&section, "credential_process").is_some();
-        config.set(&section, &[("region", region)]);
-        // Checked before anything is prepared: a text botocore would refuse is never written.
-        let new_config = text_of(&self.config, &config)?;
-        let config_write = if new_config == old_config {
+        // The profile's sections first (through the index): when they already hold the region,
+        // the config file is neither parsed whole nor written.
+        let view = index::read(&self.config, Pick::Profile(profile), || config_lock.read())?;
+        self.check_not_foreign_process(&view, profile)?;
+        let by_process = view
+            .get(&config_section(&view, profile), "credential_process")
+            .is_some();
+        let config_write = if sets_nothing(&view, profile, region) {
             None
         } else {
-            let undo = if config_lock.path().exists() {
-                Undo::Restore(config_lock.prepare(&old_config)?)
+            let old_config = config_lock.read()?;
+            let mut config = parse(&self.config, &old_config)?;
+            config.set(&config_section(&config, profile), &[("region", region)]);
+            // Checked before anything is prepared: a text botocore would refuse is never
+            // written.
+            let new_config = text_of(&self.config, &config)?;
+            if new_config == old_config {
+                None
             } else {
-                Undo::Remove(config_lock.path().to_owned())
-            };
-            Some((config_lock.prepare(&new_config)?, undo))
+                let undo = if config_lock.path().exists() {
+                    Undo::Restore(config_lock.prepare(&old_config)?)
+                } else {
+                    Undo::Remove(config_lock.path().to_owned())
+                };
+                Some((config_lock.prepare(&new_config)?, undo))
+            }
         };
         let creds_write = if by_process {
             None
         } else {
             set_credentials(&mut ini, profile, creds);
-            Some(creds_lock.prepare(&text_of(&self.credentials, &ini)?)?)
+            let write = creds_lock.prepare(&text_of(&self.credentials, &ini)?)?;
+            Some((write, ini))
         };
         Ok(PreparedLogin {
             _locks: [creds_lock, config_lock],
+            profile: profile.to_owned(),
             config: config_write,
             credentials: creds_write,
         })
@@ -157,21 +172,23 @@ impl AwsFiles {
         ours: impl Fn(&str) -> bool,
         creds: &CachedCredentials,
     ) -> Result<()> {
-        let holds_ours = |text: &str| {
-            Ini::parse(text).is_ok_and(|ini| {
-                ini.get(profile, "aws_access_key_id")
-                    .is_some_and(|k| ours(&k))
-            })
+        let holds_ours = |ini: &Ini| {
+            ini.get(profile, "aws_access_key_id")
+                .is_some_and(|k| ours(&k))
         };
-        if !holds_ours(&store::read_or_empty(&self.credentials)?) {
-            return Ok(()); // checked before locking, so nothing is created for nothing
+        // Checked before locking (from the profile's section alone), so nothing is created for
+        // nothing.
+        match self.read_credentials_section(profile) {
+            Ok(section) if holds_ours(&section) => {}
+            Ok(_) | Err(Error::Malformed { .. }) => return Ok(()),
+            Err(e) => return Err(e),
         }
         let lock = Locked::acquire(&self.credentials)?;
         let text = lock.read()?;
         let Ok(mut ini) = Ini::parse(&text) else {
             return Ok(());
         };
-        if !holds_ours(&text) {
+        if !holds_ours(&ini) {
             return Ok(());
         }
         set_credentials(&mut ini, profile, creds);
@@ -179,7 +196,9 @@ impl AwsFiles {
         if new == text {
             return Ok(());
         }
-        lock.write(&new)
+        lock.write(&new)?;
+        index::record_written(&self.credentials, Pick::Named(profile), &ini);
+        Ok(())
     }
 
     /// Removes the credentials we wrote into `[profile]` (and the section, if nothing else is
@@ -203,7 +222,7 @@ impl AwsFiles {
     /// Whether the profile's section of the config file runs our `credential_process`; another
     /// command there makes the profile the user's, refused with [`Error::ForeignCredentialProcess`].
     pub fn uses_credential_process(&self, profile: &str) -> Result<bool> {
-        let config = parse(&self.config, &store::read_or_empty(&self.config)?)?;
+        let config = self.read_config_section(profile)?;
         self.check_not_foreign_process(&config, profile)?;
         Ok(config
             .get(&config_section(&config, profile), "credential_process")
@@ -258,9 +277,24 @@ impl AwsFiles {
         creds_write.map_or(Ok(()), store::Prepared::commit)
     }
 
+    /// `[profile]` of the credentials file (and `[DEFAULT]`), through the index.
+    fn read_credentials_section(&self, profile: &str) -> Result<Ini> {
+        index::read(&self.credentials, Pick::Named(profile), || {
+            store::read_or_empty(&self.credentials)
+        })
+    }
+
+    /// The sections of the config file botocore reads as `profile` (and `[DEFAULT]`), through
+    /// the index.
+    fn read_config_section(&self, profile: &str) -> Result<Ini> {
+        index::read(&self.config, Pick::Profile(profile), || {
+            store::read_or_empty(&self.config)
+        })
+    }
+
     /// The credentials in `[profile]`, if the section holds an access key.
     pub fn read_credentials(&self, profile: &str) -> Result<Option<ProfileCredentials>> {
-        let ini = parse(&self.credentials, &store::read_or_empty(&self.credentials)?)?;
+        let ini = self.read_credentials_section(profile)?;
         let Some(access_key_id) = ini.get(profile, "aws_access_key_id") else {
             return Ok(None);
         };
@@ -279,8 +313,10 @@ impl AwsFiles {
 #[derive(Debug)]
 pub struct PreparedLogin {
     _locks: [Locked; 2],
+    profile: String,
     config: Option<(store::Prepared, Undo)>,
-    credentials: Option<store::Prepared>,
+    /// The write, and the text it holds (to index once it has landed).
+    credentials: Option<(store::Prepared, Ini)>,
 }
 
 /// How to put the config file back.
@@ -301,9 +337,10 @@ impl PreparedLogin {
             }
             None => None,
         };
-        let Some(creds) = self.credentials else {
+        let Some((creds, ini)) = self.credentials else {
             return Ok(());
         };
+        let path = creds.path().to_owned();
         creds.commit().inspect_err(|_| match undo {
             Some(Undo::Restore(old)) => {
                 let _ = old.commit();
@@ -312,7 +349,9 @@ impl PreparedLogin {
                 let _ = std::fs::remove_file(path);
             }
             None => {}
-        })
+        })?;
+        index::record_written(&path, Pick::Named(&self.profile), &ini);
+        Ok(())
     }
 }
 
@@ -326,6 +365,17 @@ fn set_credentials(ini: &mut Ini, profile: &str, creds: &CachedCredentials) {
             (EXPIRES_KEY, &clock::rfc3339(creds.expiration)),
         ],
     );
+}
+
+/// Whether setting the profile's `region` would leave `config` as it is (the section exists and
+/// holds that region as its own key), read from the profile's sections alone.
+fn sets_nothing(config: &Ini, profile: &str, region: &str) -> bool {
+    let Some(section) = config.profile_section(profile) else {
+        return false;
+    };
+    let mut probe = config.clone();
+    probe.set(&section, &[("region", region)]);
+    probe.to_text() == config.to_text()
 }
 
 /// The config file's section for a profile: the one botocore reads as that profile (`[default]`,
@@ -363,7 +413,7 @@ fn check_not_long_term(ini: &Ini, path: &Path, profile: &str, force: bool) -> Re
 }
 
 /// Parses an INI file, turning a bad line into [`Error::Malformed`].
-pub fn parse(path: &Path, text: &str) -> Result<Ini> {
+pub fn parse(path: &Path, text: impl Into<String>) -> Result<Ini> {
     Ini::parse(text).map_err(|e| Error::Malformed {
         path: path.to_owned(),
         line: e.line,

@@ -147,6 +147,11 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The file this replaces.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Renames the temp file over the target and fsyncs the folder.
     pub fn commit(self) -> Result<()> {
         let path = &self.path;

@@ -1,6 +1,6 @@
-//! One HTTP request through the SDK's own connector (hyper 1, rustls with aws-lc), within the
-//! same bound as the SDK clients (`sdk::remaining`: the time left in a bounded command, else
-//! `COGNITO_AUTH_TIMEOUT`), body included. No retries: an authorization code is single-use,
+//! One HTTP request through the SDK's own connector (hyper 1, rustls on ring, as for every SDK
+//! client: `sdk::http_client`), within the same bound as the SDK clients (`sdk::remaining`: the
+//! time left in a bounded command, else `COGNITO_AUTH_TIMEOUT`), body included. No retries: an authorization code is single-use,
 //! and a token request that may have reached the server must not be sent twice. Redirects are
 //! not followed (the authorize check reads them).
 
@@ -99,7 +99,7 @@ async fn exchange(
     } else {
         builder
             .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::AwsLc,
+                tls::rustls_provider::CryptoMode::Ring,
             ))
             .build()
     };
