@@ -110,23 +110,7 @@ pub fn read(
     pick: Pick<'_>,
     read_whole: impl FnOnce() -> Result<String>,
 ) -> Result<Ini> {
-    let before = match fs::metadata(path) {
-        Ok(meta) if meta.size() >= MIN_SIZE => Some(Stamps::of(&meta)),
-        _ => None,
-    };
-    let Some(before) = before else {
-        return super::parse(path, &read_whole()?);
-    };
-    if let Some(ini) = from_entry(path, pick, before) {
-        return Ok(ini);
-    }
-    let ini = super::parse(path, read_whole()?)?;
-    // Saved only if the file did not change while it was read, and cannot change unseen.
-    let after = fs::metadata(path).map(|m| Stamps::of(&m));
-    if after.is_ok_and(|after| after == before) && before.settled(SystemTime::now()) {
-        save(path, pick, before, &ini);
-    }
-    Ok(ini)
+    Index::here().read(path, pick, read_whole)
 }
 
 /// For an edit under the file's lock: the text `read_whole` reads, as an [`Ini`] in which only
@@ -137,116 +121,173 @@ pub fn read_for_edit(
     pick: Pick<'_>,
     read_whole: impl Fn() -> Result<String>,
 ) -> Result<Ini> {
-    let stamps = || fs::metadata(path).ok().map(|m| Stamps::of(&m));
-    let before = stamps();
-    let text = read_whole()?;
-    if let Some(before) = before.filter(|b| b.size >= MIN_SIZE)
-        && stamps() == Some(before)
-        && let Some(spans) = load(path, pick, before)
-    {
-        match Ini::parse_spans(text, &spans) {
-            Ok(ini) => return Ok(ini),
-            // Not the file the entry was made for after all: read as if there were none.
-            Err(_) => return super::parse(path, read_whole()?),
-        }
-    }
-    super::parse(path, text)
+    Index::here().read_for_edit(path, pick, read_whole)
 }
 
 /// Records where `pick`'s sections are in `ini`, which was just written to `path` (under its
 /// lock, so the stamps now on the file are those of this text).
 pub fn record_written(path: &Path, pick: Pick<'_>, ini: &Ini) {
-    if let Ok(meta) = fs::metadata(path)
-        && meta.size() >= MIN_SIZE
-    {
-        save(path, pick, Stamps::of(&meta), ini);
-    }
+    Index::here().record_written(path, pick, ini);
 }
 
-/// The sections from the index entry, if it matches the file as it is now.
-fn from_entry(path: &Path, pick: Pick<'_>, stamps: Stamps) -> Option<Ini> {
-    let spans = load(path, pick, stamps)?;
-    let file = File::open(path).ok()?;
-    // The file opened must be the one stat'ed: a rename in between shows as other stamps.
-    if Stamps::of(&file.metadata().ok()?) != stamps {
-        return None;
-    }
-    let mut sections = Vec::with_capacity(spans.len());
-    for &(start, end) in &spans {
-        let mut bytes = vec![0; end - start];
-        file.read_exact_at(&mut bytes, start as u64).ok()?;
-        sections.push(String::from_utf8(bytes).ok()?);
-    }
-    let ini = Ini::parse_sections(sections.iter().map(String::as_str)).ok()?;
-    // The entry must hold what it claims: the sections it names, and no others.
-    let names = ini.section_names();
-    names.iter().all(|name| pick.matches(name)).then_some(ini)
+/// The folder of the entries and the time: the cache's and the clock's, or a test's.
+struct Index {
+    dir: Option<PathBuf>,
+    now: SystemTime,
 }
 
-/// The spans of the entry for `path` and `pick`, if it was made for a file with these stamps;
-/// in order, within the file and not empty.
-fn load(path: &Path, pick: Pick<'_>, stamps: Stamps) -> Option<Vec<(usize, usize)>> {
-    let entry: Entry = serde_json::from_slice(&fs::read(entry_path(path, pick)?).ok()?).ok()?;
-    if entry.path != path.to_string_lossy() || entry.pick != pick.key() || entry.stamps != stamps {
-        return None;
+impl Index {
+    fn here() -> Self {
+        Self {
+            dir: crate::cache::cache_dir().ok().map(|d| d.join("index")),
+            now: SystemTime::now(),
+        }
     }
-    let mut end_before = 0;
-    let mut spans = Vec::with_capacity(entry.spans.len());
-    for (start, end) in entry.spans {
-        if start < end_before || end <= start || end > stamps.size {
+
+    fn read(
+        &self,
+        path: &Path,
+        pick: Pick<'_>,
+        read_whole: impl FnOnce() -> Result<String>,
+    ) -> Result<Ini> {
+        let before = match fs::metadata(path) {
+            Ok(meta) if meta.size() >= MIN_SIZE => Stamps::of(&meta),
+            _ => return super::parse(path, read_whole()?),
+        };
+        if let Some(ini) = self.sections_from_entry(path, pick, before) {
+            return Ok(ini);
+        }
+        let ini = super::parse(path, read_whole()?)?;
+        // Saved only if the file did not change while it was read, and cannot change unseen.
+        let after = fs::metadata(path).map(|m| Stamps::of(&m));
+        if after.is_ok_and(|after| after == before) && before.settled(self.now) {
+            self.save(path, pick, before, &ini);
+        }
+        Ok(ini)
+    }
+
+    fn read_for_edit(
+        &self,
+        path: &Path,
+        pick: Pick<'_>,
+        read_whole: impl Fn() -> Result<String>,
+    ) -> Result<Ini> {
+        let stamps = || fs::metadata(path).ok().map(|m| Stamps::of(&m));
+        let before = stamps();
+        let text = read_whole()?;
+        if let Some(before) = before.filter(|b| b.size >= MIN_SIZE)
+            && stamps() == Some(before)
+            && let Some(spans) = self.load(path, pick, before)
+        {
+            match Ini::parse_spans(text, &spans) {
+                Ok(ini) if holds_only(&ini, pick) => return Ok(ini),
+                // Not the file the entry was made for after all: read as if there were none.
+                _ => return super::parse(path, read_whole()?),
+            }
+        }
+        super::parse(path, text)
+    }
+
+    fn record_written(&self, path: &Path, pick: Pick<'_>, ini: &Ini) {
+        if let Ok(meta) = fs::metadata(path)
+            && meta.size() >= MIN_SIZE
+        {
+            self.save(path, pick, Stamps::of(&meta), ini);
+        }
+    }
+
+    /// The sections from the index entry, if it matches the file as it is now.
+    fn sections_from_entry(&self, path: &Path, pick: Pick<'_>, stamps: Stamps) -> Option<Ini> {
+        let spans = self.load(path, pick, stamps)?;
+        let file = File::open(path).ok()?;
+        // The file opened must be the one stat'ed: a rename in between shows as other stamps.
+        if Stamps::of(&file.metadata().ok()?) != stamps {
             return None;
         }
-        end_before = end;
-        spans.push((usize::try_from(start).ok()?, usize::try_from(end).ok()?));
+        let mut sections = Vec::with_capacity(spans.len());
+        for &(start, end) in &spans {
+            let mut bytes = vec![0; end - start];
+            file.read_exact_at(&mut bytes, start as u64).ok()?;
+            sections.push(String::from_utf8(bytes).ok()?);
+        }
+        let ini = Ini::parse_sections(sections.iter().map(String::as_str)).ok()?;
+        holds_only(&ini, pick).then_some(ini)
     }
-    Some(spans)
-}
 
-fn save(path: &Path, pick: Pick<'_>, stamps: Stamps, ini: &Ini) {
-    let Some(entry_path) = entry_path(path, pick) else {
-        return;
-    };
-    let entry = Entry {
-        path: path.to_string_lossy().into_owned(),
-        pick: pick.key(),
-        stamps,
-        spans: ini
-            .section_spans(|s| pick.matches(s))
-            .into_iter()
-            .map(|(a, b)| (a as u64, b as u64))
-            .collect(),
-    };
-    let Ok(json) = serde_json::to_vec(&entry) else {
-        return;
-    };
-    let Some(dir) = entry_path.parent() else {
-        return;
-    };
-    if super::store::create_private_dir(dir).is_err() {
-        return;
+    /// The spans of the entry for `path` and `pick`, if it was made for a file with these
+    /// stamps; in order, within the file and not empty.
+    fn load(&self, path: &Path, pick: Pick<'_>, stamps: Stamps) -> Option<Vec<(usize, usize)>> {
+        let bytes = fs::read(self.entry_path(path, pick)?).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        if entry.path != path.to_string_lossy()
+            || entry.pick != pick.key()
+            || entry.stamps != stamps
+        {
+            return None;
+        }
+        let mut end_before = 0;
+        let mut spans = Vec::with_capacity(entry.spans.len());
+        for (start, end) in entry.spans {
+            if start < end_before || end <= start || end > stamps.size {
+                return None;
+            }
+            end_before = end;
+            spans.push((usize::try_from(start).ok()?, usize::try_from(end).ok()?));
+        }
+        Some(spans)
     }
-    // Temp file and rename, so a reader never sees half an entry; no fsync, as a lost entry
-    // only means reading the whole file once more.
-    if let Ok(mut tmp) = tempfile::Builder::new().prefix(".index-").tempfile_in(dir) {
-        use std::io::Write;
-        if tmp.write_all(&json).is_ok() {
-            let _ = tmp.persist(&entry_path);
+
+    fn save(&self, path: &Path, pick: Pick<'_>, stamps: Stamps, ini: &Ini) {
+        let Some(entry_path) = self.entry_path(path, pick) else {
+            return;
+        };
+        let entry = Entry {
+            path: path.to_string_lossy().into_owned(),
+            pick: pick.key(),
+            stamps,
+            spans: ini
+                .section_spans(|s| pick.matches(s))
+                .into_iter()
+                .map(|(a, b)| (a as u64, b as u64))
+                .collect(),
+        };
+        let Ok(json) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        let Some(dir) = entry_path.parent() else {
+            return;
+        };
+        if super::store::create_private_dir(dir).is_err() {
+            return;
+        }
+        // Temp file and rename, so a reader never sees half an entry; no fsync, as a lost entry
+        // only means reading the whole file once more.
+        if let Ok(mut tmp) = tempfile::Builder::new().prefix(".index-").tempfile_in(dir) {
+            use std::io::Write;
+            if tmp.write_all(&json).is_ok() {
+                let _ = tmp.persist(&entry_path);
+            }
         }
     }
+
+    /// `<index>/<hash of the path and the pick>.json`.
+    fn entry_path(&self, path: &Path, pick: Pick<'_>) -> Option<PathBuf> {
+        use std::hash::Hasher;
+        let mut hash = ini::Fnv::default();
+        hash.write(path.as_os_str().as_encoded_bytes());
+        hash.write(&[0]);
+        hash.write(pick.key().as_bytes());
+        Some(
+            self.dir
+                .as_ref()?
+                .join(format!("{:016x}.json", hash.finish())),
+        )
+    }
 }
 
-/// `<cache>/index/<hash of the path and the pick>.json`.
-fn entry_path(path: &Path, pick: Pick<'_>) -> Option<PathBuf> {
-    use std::hash::Hasher;
-    let mut hash = ini::Fnv::default();
-    hash.write(path.as_os_str().as_encoded_bytes());
-    hash.write(&[0]);
-    hash.write(pick.key().as_bytes());
-    let dir = crate::cache::cache_dir().ok()?;
-    Some(
-        dir.join("index")
-            .join(format!("{:016x}.json", hash.finish())),
-    )
+/// Whether the sections read are the ones `pick` names (and `[DEFAULT]`), as an entry claims.
+fn holds_only(ini: &Ini, pick: Pick<'_>) -> bool {
+    ini.section_names().iter().all(|name| pick.matches(name))
 }
 
 #[cfg(test)]
@@ -267,6 +308,177 @@ mod tests {
         assert!(!at(999, 997).settled(now));
         assert!(!at(997, 999).settled(now));
         assert!(!at(1_001, 1_001).settled(now));
+    }
+
+    use std::cell::Cell;
+    use std::io::{Seek, SeekFrom, Write};
+
+    /// A file of 2,000 profiles (over [`MIN_SIZE`]) with `dev` in the middle.
+    fn large_file(dir: &Path) -> PathBuf {
+        let mut text = String::from("[DEFAULT]\nregion = eu-west-1\n");
+        for i in 0..2_000 {
+            let name = if i == 1_000 {
+                "dev".to_owned()
+            } else {
+                format!("p{i:04}")
+            };
+            text.push_str(&format!("[{name}]\naws_access_key_id = AKIA{i:016}\n\n"));
+        }
+        let path = dir.join("credentials");
+        fs::write(&path, text).unwrap();
+        assert!(fs::metadata(&path).unwrap().size() >= MIN_SIZE);
+        path
+    }
+
+    /// An index in `dir`, at a time when every file there is settled.
+    fn settled_index(dir: &Path) -> Index {
+        Index {
+            dir: Some(dir.join("index")),
+            now: SystemTime::now() + Duration::from_secs(60),
+        }
+    }
+
+    /// Reads `dev` through `index`, counting whole reads.
+    fn read_dev(index: &Index, path: &Path, whole_reads: &Cell<u32>) -> Ini {
+        index
+            .read(path, Pick::Named("dev"), || {
+                whole_reads.set(whole_reads.get() + 1);
+                Ok(fs::read_to_string(path).unwrap())
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn a_settled_large_file_is_read_whole_once_then_from_its_entry() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_file(dir.path());
+        let index = settled_index(dir.path());
+        let reads = Cell::new(0);
+        for _ in 0..3 {
+            let ini = read_dev(&index, &path, &reads);
+            assert_eq!(
+                ini.get("dev", "aws_access_key_id").unwrap(),
+                format!("AKIA{:016}", 1_000)
+            );
+            assert_eq!(ini.get("dev", "region").as_deref(), Some("eu-west-1"));
+        }
+        assert_eq!(reads.get(), 1);
+        // The entry holds offsets, not the file's values.
+        let entries: Vec<_> = fs::read_dir(dir.path().join("index")).unwrap().collect();
+        assert_eq!(entries.len(), 1);
+        let entry = fs::read_to_string(entries[0].as_ref().unwrap().path()).unwrap();
+        assert!(
+            !entry.contains("AKIA") && !entry.contains("eu-west-1"),
+            "{entry}"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_in_place_with_its_size_and_mtime_kept_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_file(dir.path());
+        let index = settled_index(dir.path());
+        let reads = Cell::new(0);
+        read_dev(&index, &path, &reads);
+        let mtime = fs::metadata(&path).unwrap().modified().unwrap();
+        // Another tool rewrites dev's key in place: same size, and it puts the mtime back.
+        let text = fs::read_to_string(&path).unwrap();
+        let at = text.find(&format!("AKIA{:016}", 1_000)).unwrap();
+        let mut file = fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.seek(SeekFrom::Start(at as u64)).unwrap();
+        file.write_all(b"ASIA").unwrap();
+        file.set_modified(mtime).unwrap();
+        drop(file);
+        let ini = read_dev(&index, &path, &reads);
+        assert_eq!(
+            ini.get("dev", "aws_access_key_id").unwrap(),
+            format!("ASIA{:016}", 1_000)
+        );
+        assert_eq!(reads.get(), 2);
+    }
+
+    #[test]
+    fn no_entry_is_made_for_a_file_that_may_still_change_unseen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_file(dir.path());
+        let reads = Cell::new(0);
+        // Written just now: a write in the same clock tick would leave the stamps as they are.
+        let fresh = Index {
+            dir: Some(dir.path().join("index")),
+            now: SystemTime::now(),
+        };
+        read_dev(&fresh, &path, &reads);
+        read_dev(&fresh, &path, &reads);
+        assert_eq!(reads.get(), 2);
+        assert!(!dir.path().join("index").exists());
+        // A small file is always read whole.
+        fs::write(&path, "[dev]\nk = v\n").unwrap();
+        let index = settled_index(dir.path());
+        read_dev(&index, &path, &reads);
+        read_dev(&index, &path, &reads);
+        assert_eq!(reads.get(), 4);
+    }
+
+    #[test]
+    fn an_entry_that_names_other_sections_is_not_believed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_file(dir.path());
+        let index = settled_index(dir.path());
+        let reads = Cell::new(0);
+        read_dev(&index, &path, &reads);
+        // The entry rewritten to point at another profile's section, stamps left right.
+        let entry_path = index.entry_path(&path, Pick::Named("dev")).unwrap();
+        let mut entry: Entry = serde_json::from_slice(&fs::read(&entry_path).unwrap()).unwrap();
+        let whole = Ini::parse(fs::read_to_string(&path).unwrap()).unwrap();
+        entry.spans = whole
+            .section_spans(|s| s == "p0001")
+            .into_iter()
+            .map(|(a, b)| (a as u64, b as u64))
+            .collect();
+        let forge = || fs::write(&entry_path, serde_json::to_vec(&entry).unwrap()).unwrap();
+        forge();
+        let ini = read_dev(&index, &path, &reads);
+        assert_eq!(
+            ini.get("dev", "aws_access_key_id").unwrap(),
+            format!("AKIA{:016}", 1_000)
+        );
+        assert_eq!(reads.get(), 2);
+        forge();
+        let edit = index
+            .read_for_edit(&path, Pick::Named("dev"), || {
+                Ok(fs::read_to_string(&path).unwrap())
+            })
+            .unwrap();
+        assert!(
+            edit.has_section("p0001") && edit.has_section("dev"),
+            "parsed whole"
+        );
+        // Garbage is no entry either.
+        fs::write(&entry_path, b"{not json").unwrap();
+        read_dev(&index, &path, &reads);
+        assert_eq!(reads.get(), 3);
+    }
+
+    #[test]
+    fn an_edit_from_an_entry_writes_what_an_edit_of_the_whole_file_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = large_file(dir.path());
+        let index = settled_index(dir.path());
+        let mut whole = Ini::parse(fs::read_to_string(&path).unwrap()).unwrap();
+        index.record_written(&path, Pick::Named("dev"), &whole);
+        let mut part = index
+            .read_for_edit(&path, Pick::Named("dev"), || {
+                Ok(fs::read_to_string(&path).unwrap())
+            })
+            .unwrap();
+        assert!(!part.has_section("p0001"), "only dev's section was parsed");
+        for ini in [&mut whole, &mut part] {
+            ini.set(
+                "dev",
+                &[("aws_access_key_id", "NEW"), ("aws_session_token", "T")],
+            );
+        }
+        assert_eq!(part.to_text(), whole.to_text());
     }
 
     #[test]

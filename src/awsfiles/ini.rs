@@ -295,13 +295,22 @@ impl Ini {
     /// ended the section before it, which is all the editor looks at (its indentation and line
     /// ending). Checks only the spans: `text` must be a file [`Ini::parse`] accepts.
     pub fn parse_spans(text: String, spans: &[(usize, usize)]) -> Result<Self, ParseError> {
+        // Where a line starts: either end of the text, or after a line ending (not inside one).
+        let line_start = |i: usize| {
+            let b = text.as_bytes();
+            i == 0
+                || i == b.len()
+                || (i < b.len()
+                    && matches!(b[i - 1], b'\n' | b'\r')
+                    && !(b[i - 1] == b'\r' && b.get(i) == Some(&b'\n')))
+        };
         let mut end_before = 0;
         for &(start, end) in spans {
             let bad = start < end_before || end <= start || end > text.len();
-            if bad || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            if bad || !line_start(start) || !line_start(end) {
                 return Err(ParseError {
                     line: 0,
-                    reason: "section spans out of order".into(),
+                    reason: "section spans that do not fit the text".into(),
                 });
             }
             end_before = end;
@@ -431,7 +440,12 @@ impl Ini {
         if self.header(DEFAULT_SECTION).is_none() {
             return Ok(());
         }
-        Self::parse(&self.to_text()).map(drop)
+        Self::parse(self.to_text()).map(drop)
+    }
+
+    /// The file's text in pieces (its lines, every unedited one exactly as it was read).
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        (0..self.lines.len()).map(|i| self.line(i))
     }
 
     /// The file's text, every unedited line exactly as it was read.
@@ -627,7 +641,7 @@ impl Ini {
         // above it (it may be indented deeper): then the empty section stays.
         let mut kept = self.kinds.clone();
         kept.drain(from..end);
-        match Ini::parse(&without.to_text()) {
+        match Ini::parse(without.to_text()) {
             Ok(reread) if reread.kinds == kept => {
                 *self = without;
                 true
@@ -1179,7 +1193,7 @@ mod tests {
         for original in originals {
             let mut ini = Ini::parse(original).unwrap();
             ini.set("ours", &[("k1", "v1"), ("k2", "v2")]);
-            assert!(Ini::parse(&ini.to_text()).is_ok(), "{original:?}");
+            assert!(Ini::parse(ini.to_text()).is_ok(), "{original:?}");
             assert_eq!(ini.remove("ours", &["k1", "k2"]), 2);
             ini.remove_section_if_empty("ours");
             assert_eq!(ini.to_text(), original, "{original:?}");

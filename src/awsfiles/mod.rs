@@ -152,7 +152,8 @@ impl AwsFiles {
             None
         } else {
             set_credentials(&mut ini, profile, creds);
-            let write = creds_lock.prepare(&text_of(&self.credentials, &ini)?)?;
+            checked(&self.credentials, &ini)?;
+            let write = creds_lock.prepare_pieces(ini.pieces())?;
             Some((write, ini))
         };
         Ok(PreparedLogin {
@@ -423,6 +424,12 @@ pub fn parse(path: &Path, text: impl Into<String>) -> Result<Ini> {
 
 /// The text to write, checked to be a file botocore reads.
 fn text_of(path: &Path, ini: &Ini) -> Result<String> {
+    checked(path, ini)?;
+    Ok(ini.to_text())
+}
+
+/// Refuses a text botocore would not read.
+fn checked(path: &Path, ini: &Ini) -> Result<()> {
     ini.check().map_err(|e| Error::Malformed {
         path: path.to_owned(),
         line: e.line,
@@ -430,8 +437,7 @@ fn text_of(path: &Path, ini: &Ini) -> Result<String> {
             "with our keys added, botocore would refuse this file: {}",
             e.reason
         ),
-    })?;
-    Ok(ini.to_text())
+    })
 }
 
 /// `~/x` as the AWS CLI reads it.

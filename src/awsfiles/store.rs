@@ -79,6 +79,15 @@ impl Locked {
     /// Writes `text` to a temp file beside the target and fsyncs it; nothing visible changes
     /// until [`Prepared::commit`]. Dropping the result removes the temp file.
     pub fn prepare(&self, text: &str) -> Result<Prepared> {
+        self.prepare_pieces([text])
+    }
+
+    /// [`Locked::prepare`] for a text given in pieces (an [`super::ini::Ini`]'s lines), written
+    /// as they come: a file of 10,000 profiles is not copied into one string first.
+    pub fn prepare_pieces<'a>(
+        &self,
+        pieces: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Prepared> {
         let dir = parent_of(&self.path);
         let err = |e| Error::io(&self.path, e);
         let mut tmp = tempfile::Builder::new()
@@ -87,7 +96,12 @@ impl Locked {
             .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(dir)
             .map_err(err)?;
-        tmp.write_all(text.as_bytes()).map_err(err)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        for piece in pieces {
+            out.write_all(piece.as_bytes()).map_err(err)?;
+        }
+        out.flush().map_err(err)?;
+        drop(out);
         tmp.as_file().sync_all().map_err(err)?;
         Ok(Prepared {
             path: self.path.clone(),

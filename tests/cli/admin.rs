@@ -196,6 +196,7 @@ fn read_role(role: &str, policy: &str) -> (String, i32, String) {
     block_on(async {
         let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .region(aws_config::Region::new("us-east-1"))
+            .http_client(cognito_auth::sdk::http_client(Some(&moto().endpoint)))
             .endpoint_url(&moto().endpoint)
             .credentials_provider(aws_sdk_iam::config::Credentials::new(
                 "a", "a", None, None, "t",
@@ -342,6 +343,7 @@ fn a_denied_call_names_the_action() {
 async fn moto_config() -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
+        .http_client(cognito_auth::sdk::http_client(Some(&moto().endpoint)))
         .endpoint_url(&moto().endpoint)
         .credentials_provider(aws_sdk_iam::config::Credentials::new(
             "a", "a", None, None, "t",

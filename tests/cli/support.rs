@@ -185,6 +185,7 @@ pub async fn admin_config() -> aws_config::SdkConfig {
 async fn admin_config_at(endpoint: &str) -> aws_config::SdkConfig {
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_config::Region::new("us-east-1"))
+        .http_client(cognito_auth::sdk::http_client(Some(endpoint)))
         .endpoint_url(endpoint)
         .credentials_provider(idp::config::Credentials::new(
             "test", "test", None, None, "tests",

@@ -144,3 +144,149 @@ fn a_profile_running_another_credential_process_is_left_alone() {
             .contains("cognito-auth credential-process --profile dev")
     );
 }
+
+/// A credentials file of 3,000 profiles, mixed line endings and indentation, an indented `[dev]`
+/// in the middle holding a key another tool wrote; returns the text and where `[dev]` starts and
+/// ends.
+fn thousands_of_profiles() -> (String, usize, usize) {
+    let mut text = String::new();
+    let (mut start, mut end) = (0, 0);
+    for i in 0..3_000 {
+        let eol = if i % 3 == 0 { "\r\n" } else { "\n" };
+        if i == 1_500 {
+            start = text.len();
+            text.push_str(&format!("  [dev]{eol}  note = keep{eol}{eol}"));
+            end = text.len();
+        }
+        // The keys before [dev] are indented as deep as its header, which makes that header
+        // one (deeper, it would continue the last value).
+        let (head, keys) = match i {
+            1_499 => ("", "  "),
+            _ if i % 5 == 0 => ("\t", "\t"),
+            _ => ("", ""),
+        };
+        text.push_str(&format!(
+            "{head}[team-{i:04}]{eol}{keys}aws_access_key_id = AKIA{i:016}{eol}\
+             {keys}aws_secret_access_key = secret{i}{eol}{eol}"
+        ));
+    }
+    (text, start, end)
+}
+
+/// The index entry the tool keeps for `[dev]` of the credentials file, if there is one.
+fn index_entry_for_dev(sb: &Sandbox) -> Option<serde_json::Value> {
+    let dir = std::fs::read_dir(sb.cache_dir().join("index")).ok()?;
+    let path = sb.credentials().to_string_lossy().into_owned();
+    dir.filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+        .filter_map(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .find(|entry| entry["path"] == path && entry["pick"] == "named:dev")
+}
+
+#[test]
+fn a_file_of_thousands_of_profiles_is_edited_through_the_index_byte_for_byte() {
+    use std::os::unix::fs::MetadataExt;
+    let pool = Pool::new();
+    let sb = Sandbox::new();
+    sb.configure("dev", &pool, false);
+    std::fs::create_dir_all(sb.path(".aws")).unwrap();
+    let (original, start, end) = thousands_of_profiles();
+    std::fs::write(sb.credentials(), &original).unwrap();
+    // Every byte outside [dev] stays; inside it, botocore reads our keys and the other tool's.
+    let check = |sb: &Sandbox| {
+        let now = sb.read(".aws/credentials");
+        let grown = now.len() - original.len();
+        assert!(
+            now[..start] == original[..start],
+            "the bytes before [dev] changed"
+        );
+        assert!(
+            now[end + grown..] == original[end..],
+            "the bytes after [dev] changed"
+        );
+        let dev = &now[start..end + grown];
+        assert!(
+            dev.starts_with("  [dev]\r\n  note = keep\r\n  aws_access_key_id = "),
+            "{dev}"
+        );
+        let ours = |key: &str| {
+            dev.lines()
+                .find_map(|l| l.trim_start().strip_prefix(&format!("{key} = ")))
+                .unwrap()
+                .trim_end()
+                .to_owned()
+        };
+        let botocore = botocore_profile(sb, "dev");
+        assert_eq!(botocore["note"], "keep");
+        assert_eq!(botocore["aws_session_token"], ours("aws_session_token"));
+        assert_eq!(
+            botocore_profile(sb, "team-2999")["aws_secret_access_key"],
+            "secret2999"
+        );
+        ours("aws_access_key_id")
+    };
+
+    // The first login reads the whole file and records where [dev] is in what it wrote.
+    sb.login("dev", ALICE, ALICE_PASSWORD).success();
+    let first_key = check(&sb);
+    let entry_stamps = |sb: &Sandbox| {
+        let entry = index_entry_for_dev(sb).expect("an index entry for [dev]");
+        let text = entry.to_string();
+        assert!(!text.contains("AKIA") && !text.contains("secret") && !text.contains(&first_key));
+        let stamps = &entry["stamps"];
+        (
+            stamps["ino"].as_u64().unwrap(),
+            stamps["size"].as_u64().unwrap(),
+        )
+    };
+    let on_disk = |sb: &Sandbox| {
+        let meta = std::fs::metadata(sb.credentials()).unwrap();
+        (meta.ino(), meta.size())
+    };
+    assert_eq!(entry_stamps(&sb), on_disk(&sb));
+    let first_file = on_disk(&sb);
+
+    // The second edits [dev] alone, through that entry, with the same result, and records the
+    // file it wrote.
+    sb.cmd()
+        .args(["login", "--profile", "dev", "-u", ALICE, "--fresh"])
+        .env("COGNITO_PASSWORD", ALICE_PASSWORD)
+        .assert()
+        .success();
+    let second_key = check(&sb);
+    assert_ne!(on_disk(&sb).0, first_file.0, "a new file took its place");
+    assert_eq!(entry_stamps(&sb), on_disk(&sb));
+
+    // Another tool rewrites the file in place: [dev] one byte earlier and its key changed, the
+    // size the same, and it puts the mtime back. `status` shows the new key. (That the index
+    // entry is then not used at all, the change time having moved, is the unit test
+    // `a_file_changed_in_place_with_its_size_and_mtime_kept_is_read_again`.)
+    let text = sb.read(".aws/credentials");
+    let changed = text
+        .replacen("secret1000\n", "secret100\n", 1)
+        .replacen("secret2000\n", "secret20000\n", 1)
+        .replacen(
+            &second_key,
+            &format!("{}WXYZ", &second_key[..second_key.len() - 4]),
+            1,
+        );
+    assert_eq!(changed.len(), text.len());
+    let mtime = std::fs::metadata(sb.credentials())
+        .unwrap()
+        .modified()
+        .unwrap();
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(sb.credentials())
+        .unwrap();
+    std::io::Write::write_all(&mut &file, changed.as_bytes()).unwrap();
+    file.set_modified(mtime).unwrap();
+    drop(file);
+    let json = status_json(&sb, &["--profile", "dev"]);
+    assert!(
+        json["credentials"]["access_key_id"]
+            .as_str()
+            .unwrap()
+            .ends_with("WXYZ"),
+        "{json}"
+    );
+}
