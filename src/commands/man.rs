@@ -180,7 +180,7 @@ Profiles saved by \fBcognito\-auth configure\fR (INI, 0600).
 The Python aws-cognito-auth tool's settings, read as a fallback.
 .TP
 \fI~/.cache/cognito\-auth/\fR
-Sessions and cached credentials (0600 files in a 0700 folder); refresh tokens live in the OS keyring when there is one, else here.
+Sessions and cached credentials (0600 files in a 0700 folder); refresh tokens live in the OS keyring when there is one, else here. \fIindex/\fR holds where a profile's sections are in INI files of 64 KiB or more (offsets, never values).
 .SH "EXIT STATUS"
 0 on success; 1 for an expected failure (bad credentials, not signed in, expired); 2 for a usage or unexpected error.
 "#;
