@@ -145,7 +145,7 @@ impl AwsFiles {
                 } else {
                     Undo::Remove(config_lock.path().to_owned())
                 };
-                Some((config_lock.prepare(&new_config)?, undo))
+                Some((config_lock.prepare(&new_config)?, undo, config))
             }
         };
         let creds_write = if by_process {
@@ -315,7 +315,8 @@ impl AwsFiles {
 pub struct PreparedLogin {
     _locks: [Locked; 2],
     profile: String,
-    config: Option<(store::Prepared, Undo)>,
+    /// The write, how to undo it, and the text it holds (to index once it has landed).
+    config: Option<(store::Prepared, Undo, Ini)>,
     /// The write, and the text it holds (to index once it has landed).
     credentials: Option<(store::Prepared, Ini)>,
 }
@@ -332,8 +333,12 @@ impl PreparedLogin {
     /// back as it was, so a failure leaves both files as they were.
     pub fn commit(self) -> Result<()> {
         let undo = match self.config {
-            Some((write, undo)) => {
+            Some((write, undo, ini)) => {
+                let path = write.path().to_owned();
                 write.commit()?;
+                // Should the credentials fail, the config put back is another file, which
+                // this entry does not describe.
+                index::record_written(&path, Pick::Profile(&self.profile), &ini);
                 Some(undo)
             }
             None => None,
