@@ -120,8 +120,39 @@ pub fn read_for_edit(
     path: &Path,
     pick: Pick<'_>,
     read_whole: impl Fn() -> Result<String>,
-) -> Result<Ini> {
-    Index::here().read_for_edit(path, pick, read_whole)
+) -> Result<ForEdit> {
+    Index::here().read_for_edit(path, pick, read_whole, WINDOW)
+}
+
+/// How far around a run of lines outside the picked sections is read to find its first and
+/// last lines: a run whose first or last line is longer is read whole.
+const WINDOW: usize = 4096;
+
+/// What an edit starts from: the file as an [`Ini`], and, when only the picked sections (and
+/// the lines beside them) were read, the open file that holds the rest, to copy it from.
+#[derive(Debug)]
+pub struct ForEdit {
+    pub ini: Ini,
+    source: Option<(File, Stamps)>,
+}
+
+impl ForEdit {
+    fn whole(ini: Ini) -> Self {
+        Self { ini, source: None }
+    }
+
+    /// The file the rest of the text is copied from, if it was not read.
+    pub fn source(&self) -> Option<&File> {
+        self.source.as_ref().map(|(file, _)| file)
+    }
+
+    /// Whether the file the rest was copied from is still as it was read (asked after the
+    /// copy: a tool that ignores our lock may have written it in place meanwhile).
+    pub fn unchanged(&self) -> bool {
+        self.source
+            .as_ref()
+            .is_none_or(|(file, stamps)| file.metadata().is_ok_and(|m| Stamps::of(&m) == *stamps))
+    }
 }
 
 /// Records where `pick`'s sections are in `ini`, which was just written to `path` (under its
@@ -171,21 +202,29 @@ impl Index {
         path: &Path,
         pick: Pick<'_>,
         read_whole: impl Fn() -> Result<String>,
-    ) -> Result<Ini> {
+        window: usize,
+    ) -> Result<ForEdit> {
         let stamps = || fs::metadata(path).ok().map(|m| Stamps::of(&m));
         let before = stamps();
-        let text = read_whole()?;
         if let Some(before) = before.filter(|b| b.size >= MIN_SIZE)
-            && stamps() == Some(before)
             && let Some(spans) = self.load(path, pick, before)
         {
-            match Ini::parse_spans(text, &spans) {
-                Ok(ini) if holds_only(&ini, pick) => return Ok(ini),
-                // Not the file the entry was made for after all: read as if there were none.
-                _ => return super::parse(path, read_whole()?),
+            if let Some(edit) = sparse(path, pick, before, &spans, window) {
+                return Ok(edit);
             }
+            // A `[DEFAULT]` among the sections (an edit is then checked against the whole
+            // text), or lines too long to find in a window: the whole text, sections parsed.
+            let text = read_whole()?;
+            if stamps() == Some(before) {
+                match Ini::parse_spans(text, &spans) {
+                    Ok(ini) if holds_only(&ini, pick) => return Ok(ForEdit::whole(ini)),
+                    // Not the file the entry was made for after all: as if there were none.
+                    _ => return Ok(ForEdit::whole(super::parse(path, read_whole()?)?)),
+                }
+            }
+            return Ok(ForEdit::whole(super::parse(path, text)?));
         }
-        super::parse(path, text)
+        Ok(ForEdit::whole(super::parse(path, read_whole()?)?))
     }
 
     fn record_written(&self, path: &Path, pick: Pick<'_>, ini: &Ini) {
@@ -283,6 +322,102 @@ impl Index {
                 .join(format!("{:016x}.json", hash.finish())),
         )
     }
+}
+
+/// The file of `stamps` read for an edit without its bulk: the sections at `spans`, and of each
+/// run of lines between them its first and last lines (what the editor looks at); the lines
+/// between those stay in the file, to be copied from it. `None` where that cannot be done
+/// (the file changed, a line longer than `window`, a `[DEFAULT]` among the sections, an entry
+/// that does not hold what it claims): the caller reads the whole file instead.
+fn sparse(
+    path: &Path,
+    pick: Pick<'_>,
+    stamps: Stamps,
+    spans: &[(usize, usize)],
+    window: usize,
+) -> Option<ForEdit> {
+    let file = File::open(path).ok()?;
+    if Stamps::of(&file.metadata().ok()?) != stamps {
+        return None;
+    }
+    let read_at = |from: usize, to: usize| -> Option<Vec<u8>> {
+        let mut bytes = vec![0; to - from];
+        file.read_exact_at(&mut bytes, from as u64).ok()?;
+        Some(bytes)
+    };
+    let mut text: Vec<u8> = Vec::new();
+    let mut compact_spans = Vec::with_capacity(spans.len());
+    let mut gaps = Vec::new();
+    let mut run = |from: usize, to: usize, text: &mut Vec<u8>| -> Option<()> {
+        if to - from <= 2 * window {
+            text.extend(read_at(from, to)?);
+            return Some(());
+        }
+        let head = read_at(from, from + window)?;
+        let first_end = first_line_end(&head)?;
+        let tail = read_at(to - window, to)?;
+        let last_start = to - window + last_line_start(&tail)?;
+        if from + first_end > last_start {
+            return None;
+        }
+        text.extend(&head[..first_end]);
+        if from + first_end < last_start {
+            gaps.push((text.len(), (from + first_end) as u64, last_start as u64));
+        }
+        text.extend(&tail[last_start - (to - window)..]);
+        Some(())
+    };
+    let mut at = 0;
+    for &(start, end) in spans {
+        if start > at {
+            run(at, start, &mut text)?;
+        }
+        let compact_start = text.len();
+        text.extend(read_at(start, end)?);
+        compact_spans.push((compact_start, text.len()));
+        at = end;
+    }
+    let size = usize::try_from(stamps.size).ok()?;
+    if at < size {
+        run(at, size, &mut text)?;
+    }
+    // Read as it was when its entry was checked, or not at all.
+    if Stamps::of(&file.metadata().ok()?) != stamps {
+        return None;
+    }
+    let text = String::from_utf8(text).ok()?;
+    let ini = Ini::parse_spans_with_gaps(text, &compact_spans, &gaps).ok()?;
+    if !holds_only(&ini, pick) || ini.has_section("DEFAULT") {
+        return None;
+    }
+    Some(ForEdit {
+        ini,
+        source: Some((file, stamps)),
+    })
+}
+
+/// Where the first line of `bytes` ends (after its ending), if that is inside them: a `\r` as
+/// their last byte might be the start of a `\r\n`, so it does not count.
+fn first_line_end(bytes: &[u8]) -> Option<usize> {
+    let i = bytes.iter().position(|&b| b == b'\n' || b == b'\r')?;
+    match (bytes[i], bytes.get(i + 1)) {
+        (b'\r', Some(b'\n')) => Some(i + 2),
+        (b'\r', None) => None,
+        _ => Some(i + 1),
+    }
+}
+
+/// Where the last line of `bytes` starts (they end at a line start), if that is inside them
+/// and not at their first byte (the byte before might belong to its line).
+fn last_line_start(bytes: &[u8]) -> Option<usize> {
+    let ending = if bytes.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(bytes.ends_with(b"\n") || bytes.ends_with(b"\r"))
+    };
+    let body = &bytes[..bytes.len() - ending];
+    let i = body.iter().rposition(|&b| b == b'\n' || b == b'\r')?;
+    Some(i + 1)
 }
 
 /// Whether the sections read are the ones `pick` names (and `[DEFAULT]`), as an entry claims.
@@ -445,12 +580,15 @@ mod tests {
         assert_eq!(reads.get(), 2);
         forge();
         let edit = index
-            .read_for_edit(&path, Pick::Named("dev"), || {
-                Ok(fs::read_to_string(&path).unwrap())
-            })
+            .read_for_edit(
+                &path,
+                Pick::Named("dev"),
+                || Ok(fs::read_to_string(&path).unwrap()),
+                WINDOW,
+            )
             .unwrap();
         assert!(
-            edit.has_section("p0001") && edit.has_section("dev"),
+            edit.ini.has_section("p0001") && edit.ini.has_section("dev") && edit.source().is_none(),
             "parsed whole"
         );
         // Garbage is no entry either.
@@ -459,26 +597,132 @@ mod tests {
         assert_eq!(reads.get(), 3);
     }
 
+    /// The text an edit writes, the pieces left in the file copied from `file`.
+    fn render(ini: &Ini, file: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for piece in ini.pieces() {
+            match piece {
+                ini::Piece::Text(text) => out.extend(text.as_bytes()),
+                ini::Piece::Elsewhere(from, to) => out.extend(&file[from as usize..to as usize]),
+            }
+        }
+        out
+    }
+
     #[test]
     fn an_edit_from_an_entry_writes_what_an_edit_of_the_whole_file_writes() {
         let dir = tempfile::tempdir().unwrap();
         let path = large_file(dir.path());
+        // Without its [DEFAULT] (an edit is checked against the whole of a file with one).
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            text.strip_prefix("[DEFAULT]\nregion = eu-west-1\n")
+                .unwrap(),
+        )
+        .unwrap();
         let index = settled_index(dir.path());
         let mut whole = Ini::parse(fs::read_to_string(&path).unwrap()).unwrap();
         index.record_written(&path, Pick::Named("dev"), &whole);
-        let mut part = index
-            .read_for_edit(&path, Pick::Named("dev"), || {
-                Ok(fs::read_to_string(&path).unwrap())
-            })
+        let read_whole = || -> Result<String> { panic!("the file was read whole") };
+        let mut edit = index
+            .read_for_edit(&path, Pick::Named("dev"), read_whole, WINDOW)
             .unwrap();
-        assert!(!part.has_section("p0001"), "only dev's section was parsed");
-        for ini in [&mut whole, &mut part] {
+        assert!(edit.source().is_some() && !edit.ini.has_section("p0001"));
+        for ini in [&mut whole, &mut edit.ini] {
             ini.set(
                 "dev",
                 &[("aws_access_key_id", "NEW"), ("aws_session_token", "T")],
             );
         }
-        assert_eq!(part.to_text(), whole.to_text());
+        let file = fs::read(&path).unwrap();
+        assert!(render(&edit.ini, &file) == whole.to_text().as_bytes());
+        assert!(edit.unchanged());
+        // Held in memory: dev's section and the lines beside it, not the file.
+        assert!(
+            edit.ini
+                .pieces()
+                .any(|p| matches!(p, ini::Piece::Elsewhere(..)))
+        );
+    }
+
+    mod fuzz {
+        //! An edit from the profile's sections and the lines beside them (the rest left in the
+        //! file) writes exactly what the same edit of the whole file writes, whatever the
+        //! window. `PROPTEST_CASES` raises the number of cases (256 by default).
+        use super::*;
+        use proptest::prelude::*;
+
+        fn files() -> impl Strategy<Value = String> {
+            const LINES: &[&str] = &[
+                "[dev]",
+                "  [dev]",
+                "[a]",
+                "  [b]",
+                "\t[c]",
+                "k = 1",
+                "  k2 = 2",
+                "\tk3: 3",
+                "aws_access_key_id = A",
+                "s3 =",
+                "    max = 1",
+                "  v",
+                "",
+                "  ",
+                "# c",
+                "  ; c",
+                "a much longer line than any window = x",
+            ];
+            let eol = prop::sample::select(&["\n", "\r\n", "\r", "\n"][..]);
+            (
+                prop::collection::vec((prop::sample::select(LINES), eol), 0..40),
+                any::<bool>(),
+            )
+                .prop_map(|(lines, final_eol)| {
+                    let n = lines.len();
+                    let mut seen = std::collections::HashSet::new();
+                    // A file starts with a section ([DEFAULT] would have it read whole).
+                    std::iter::once("[top]\n".to_owned())
+                        .chain(lines.into_iter().enumerate().map(|(i, (l, e))| {
+                            let name = l.trim();
+                            let l = if name.starts_with('[') && !seen.insert(name) {
+                                l.replace(name, &format!("[s{i}]"))
+                            } else {
+                                l.to_owned()
+                            };
+                            if i + 1 == n && !final_eol {
+                                l
+                            } else {
+                                format!("{l}{e}")
+                            }
+                        }))
+                        .collect()
+                })
+        }
+
+        proptest! {
+            #[test]
+            fn a_sparse_edit_writes_what_a_whole_edit_writes(text in files(), window in 4usize..24) {
+                let Ok(whole) = Ini::parse(text.as_str()) else { return Ok(()) };
+                let dir = tempfile::tempdir().unwrap();
+                let path = dir.path().join("credentials");
+                fs::write(&path, &text).unwrap();
+                let stamps = Stamps::of(&fs::metadata(&path).unwrap());
+                let spans = whole.section_spans(|s| s == "dev");
+                let Some(mut edit) = sparse(&path, Pick::Named("dev"), stamps, &spans, window) else {
+                    return Ok(()); // read whole instead
+                };
+                let mut expected = whole.clone();
+                let pairs = [("aws_access_key_id", "NEW"), ("aws_session_token", "T")];
+                expected.set("dev", &pairs);
+                edit.ini.set("dev", &pairs);
+                prop_assert_eq!(
+                    String::from_utf8(render(&edit.ini, text.as_bytes())).unwrap(),
+                    expected.to_text()
+                );
+                prop_assert_eq!(edit.ini.get("dev", "note"), expected.get("dev", "note"));
+            }
+        }
     }
 
     #[test]

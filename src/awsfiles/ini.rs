@@ -66,6 +66,16 @@ pub struct Ini {
 enum Line {
     Read(usize, usize),
     Written(String),
+    /// Bytes `from..to` of the file that are not in memory: the middle of an opaque run of an
+    /// [`Ini::parse_spans_with_gaps`], copied from the file when it is written. Its text reads
+    /// as "": the editor never looks at it (only at the first and last lines of a run).
+    Elsewhere(u64, u64),
+}
+
+/// A piece of the text to write: text, or bytes `from..to` of the file it was read from.
+pub enum Piece<'a> {
+    Text(&'a str),
+    Elsewhere(u64, u64),
 }
 
 /// FNV-1a, for the set of section names a parse keeps: std's SipHash (which resists inputs
@@ -295,6 +305,18 @@ impl Ini {
     /// ended the section before it, which is all the editor looks at (its indentation and line
     /// ending). Checks only the spans: `text` must be a file [`Ini::parse`] accepts.
     pub fn parse_spans(text: String, spans: &[(usize, usize)]) -> Result<Self, ParseError> {
+        Self::parse_spans_with_gaps(text, spans, &[])
+    }
+
+    /// [`Ini::parse_spans`] of a text that lacks the middles of some opaque runs: each gap
+    /// `(at, from, to)` is bytes `from..to` of the file, missing from `text` at offset `at`,
+    /// between the first and the last line of a run. They stay in the file
+    /// ([`Line::Elsewhere`]), to be copied from it when the edit is written.
+    pub fn parse_spans_with_gaps(
+        text: String,
+        spans: &[(usize, usize)],
+        gaps: &[(usize, u64, u64)],
+    ) -> Result<Self, ParseError> {
         // Where a line starts: either end of the text, or after a line ending (not inside one).
         let line_start = |i: usize| {
             let b = text.as_bytes();
@@ -337,6 +359,14 @@ impl Ini {
                     lines.push(Line::Read(a, b));
                     kinds.push(Kind::Opaque);
                 }
+                if a == from && b == first && first == last {
+                    for &(at, gap_from, gap_to) in gaps {
+                        if at == first {
+                            lines.push(Line::Elsewhere(gap_from, gap_to));
+                            kinds.push(Kind::Opaque);
+                        }
+                    }
+                }
             }
         };
         for &(start, end) in spans {
@@ -355,6 +385,16 @@ impl Ini {
         }
         if at < text.len() {
             opaque(at, text.len(), &mut lines, &mut out_kinds);
+        }
+        let placed = lines
+            .iter()
+            .filter(|l| matches!(l, Line::Elsewhere(..)))
+            .count();
+        if placed != gaps.len() {
+            return Err(ParseError {
+                line: 0,
+                reason: "gaps that do not fall between the first and last lines of a run".into(),
+            });
         }
         let headers = out_kinds
             .iter()
@@ -443,13 +483,27 @@ impl Ini {
         Self::parse(self.to_text()).map(drop)
     }
 
-    /// The file's text in pieces (its lines, every unedited one exactly as it was read).
-    pub fn pieces(&self) -> impl Iterator<Item = &str> {
-        (0..self.lines.len()).map(|i| self.line(i))
+    /// The file's text in pieces (its lines, every unedited one exactly as it was read; what
+    /// stayed in the file, as where it is there).
+    pub fn pieces(&self) -> impl Iterator<Item = Piece<'_>> {
+        self.lines.iter().enumerate().map(|(i, line)| match line {
+            Line::Elsewhere(from, to) => Piece::Elsewhere(*from, *to),
+            _ => Piece::Text(self.line(i)),
+        })
     }
 
-    /// The file's text, every unedited line exactly as it was read.
+    /// The length of line `i` in the file.
+    fn line_len(&self, i: usize) -> usize {
+        match self.lines[i] {
+            Line::Elsewhere(from, to) => (to - from) as usize,
+            _ => self.line(i).len(),
+        }
+    }
+
+    /// The file's text, every unedited line exactly as it was read. Not for an `Ini` that left
+    /// part of the file where it is ([`Ini::parse_spans_with_gaps`]): write its [`Ini::pieces`].
     pub fn to_text(&self) -> String {
+        debug_assert!(!self.lines.iter().any(|l| matches!(l, Line::Elsewhere(..))));
         let mut out = String::with_capacity(self.text.len() + 256);
         for i in 0..self.lines.len() {
             out.push_str(self.line(i));
@@ -462,6 +516,7 @@ impl Ini {
         match &self.lines[i] {
             Line::Read(from, to) => &self.text[*from..*to],
             Line::Written(line) => line,
+            Line::Elsewhere(..) => "",
         }
     }
 
@@ -479,7 +534,7 @@ impl Ini {
         let (mut offset, mut line) = (0, 0);
         let mut offset_of = |target: usize| {
             while line < target {
-                offset += self.line(line).len();
+                offset += self.line_len(line);
                 line += 1;
             }
             offset

@@ -115,11 +115,12 @@ impl AwsFiles {
         force: bool,
     ) -> Result<PreparedLogin> {
         let creds_lock = Locked::acquire(&self.credentials)?;
-        // Only the profile's section is parsed when the index knows where it is.
-        let mut ini = index::read_for_edit(&self.credentials, Pick::Named(profile), || {
+        // When the index knows where the profile's section is, only it (and the lines beside
+        // it) is read and parsed; the rest is copied from the file as it is.
+        let mut edit = index::read_for_edit(&self.credentials, Pick::Named(profile), || {
             creds_lock.read()
         })?;
-        check_not_long_term(&ini, &self.credentials, profile, force)?;
+        check_not_long_term(&edit.ini, &self.credentials, profile, force)?;
         let config_lock = Locked::acquire(&self.config)?;
         // The profile's sections first (through the index): when they already hold the region,
         // the config file is neither parsed whole nor written.
@@ -151,10 +152,18 @@ impl AwsFiles {
         let creds_write = if by_process {
             None
         } else {
-            set_credentials(&mut ini, profile, creds);
-            checked(&self.credentials, &ini)?;
-            let write = creds_lock.prepare_pieces(ini.pieces())?;
-            Some((write, ini))
+            set_credentials(&mut edit.ini, profile, creds);
+            checked(&self.credentials, &edit.ini)?;
+            let write = creds_lock.prepare_pieces(edit.ini.pieces(), edit.source())?;
+            if !edit.unchanged() {
+                return Err(Error::io(
+                    &self.credentials,
+                    std::io::Error::other(
+                        "another program wrote it while it was being rewritten; run the command again",
+                    ),
+                ));
+            }
+            Some((write, edit.ini))
         };
         Ok(PreparedLogin {
             _locks: [creds_lock, config_lock],

@@ -19,6 +19,7 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use super::ini::Piece;
 use crate::error::{Error, Result};
 
 /// The prefix of every temp file we create.
@@ -79,14 +80,17 @@ impl Locked {
     /// Writes `text` to a temp file beside the target and fsyncs it; nothing visible changes
     /// until [`Prepared::commit`]. Dropping the result removes the temp file.
     pub fn prepare(&self, text: &str) -> Result<Prepared> {
-        self.prepare_pieces([text])
+        self.prepare_pieces([Piece::Text(text)], None)
     }
 
     /// [`Locked::prepare`] for a text given in pieces (an [`super::ini::Ini`]'s lines), written
-    /// as they come: a file of 10,000 profiles is not copied into one string first.
+    /// as they come: a file of 10,000 profiles is not copied into one string first. A piece
+    /// that stayed in the file it was read from is copied from `source` by the kernel
+    /// (`copy_file_range`), never through memory.
     pub fn prepare_pieces<'a>(
         &self,
-        pieces: impl IntoIterator<Item = &'a str>,
+        pieces: impl IntoIterator<Item = Piece<'a>>,
+        source: Option<&File>,
     ) -> Result<Prepared> {
         let dir = parent_of(&self.path);
         let err = |e| Error::io(&self.path, e);
@@ -96,12 +100,29 @@ impl Locked {
             .permissions(fs::Permissions::from_mode(0o600))
             .tempfile_in(dir)
             .map_err(err)?;
-        let mut out = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+        let out = tmp.as_file_mut();
+        let mut buffer: Vec<u8> = Vec::with_capacity(64 * 1024);
         for piece in pieces {
-            out.write_all(piece.as_bytes()).map_err(err)?;
+            match piece {
+                Piece::Text(text) => {
+                    if buffer.len() + text.len() > buffer.capacity() {
+                        out.write_all(&buffer).map_err(err)?;
+                        buffer.clear();
+                    }
+                    if text.len() > buffer.capacity() {
+                        out.write_all(text.as_bytes()).map_err(err)?;
+                    } else {
+                        buffer.extend_from_slice(text.as_bytes());
+                    }
+                }
+                Piece::Elsewhere(from, to) => {
+                    out.write_all(&buffer).map_err(err)?;
+                    buffer.clear();
+                    copy_range(source, from, to, out).map_err(err)?;
+                }
+            }
         }
-        out.flush().map_err(err)?;
-        drop(out);
+        out.write_all(&buffer).map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
         Ok(Prepared {
             path: self.path.clone(),
@@ -199,6 +220,21 @@ fn wait_for_lock(lock: &File, lock_path: &Path, deadline: Instant, wait: Duratio
         std::thread::sleep(pause.min(deadline - now));
         pause = (pause * 2).min(Duration::from_millis(100));
     }
+}
+
+/// Appends bytes `from..to` of `source` to `out` (std's `io::copy` between files is the
+/// kernel's `copy_file_range`); a source shorter than that is an error.
+fn copy_range(source: Option<&File>, from: u64, to: u64, out: &mut File) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut source = source.ok_or_else(|| std::io::Error::other("no file to copy from"))?;
+    source.seek(SeekFrom::Start(from))?;
+    let copied = std::io::copy(&mut source.take(to - from), out)?;
+    if copied != to - from {
+        return Err(std::io::Error::other(
+            "the file changed while it was being rewritten",
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a file's text, treating a missing file as empty.
