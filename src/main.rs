@@ -3,7 +3,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cognito_auth::cli::{Cli, Command, ProfileArg};
+use cognito_auth::cli::{Cli, ProfileArg};
 
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -18,9 +18,13 @@ fn main() -> ExitCode {
             let _ = std::io::stdout().write_all(help(&bin_name(&args)).as_bytes());
             return ExitCode::SUCCESS;
         }
-        Some(Fast::CredentialProcess(profile)) => Cli {
-            command: Command::CredentialProcess(ProfileArg { profile }),
-        },
+        // Straight to the command: `run`'s dispatch over every command has a large stack frame.
+        Some(Fast::CredentialProcess(profile)) => {
+            return match cognito_auth::commands::credential_process::run(ProfileArg { profile }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => cognito_auth::report(&err),
+            };
+        }
         Some(Fast::Help) | None => Cli::parse_from(args),
     };
     cognito_auth::run(cli).unwrap_or_else(|err| cognito_auth::report(&err))
@@ -111,6 +115,7 @@ fn fast_path(args: &[OsString]) -> Option<Fast> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use cognito_auth::cli::Command;
 
     fn fast(line: &[&str]) -> Option<Fast> {
         let args: Vec<OsString> = std::iter::once("cognito-auth")

@@ -45,6 +45,19 @@ pub fn live_session(profile_flag: Option<&str>, want: Want) -> Result<(String, S
         }
         Ensured::SignIn { needed, reason } => (needed, reason),
     };
+    sign_in_again(profile.clone(), needed, reason, settings_of)
+}
+
+/// The rest of [`live_session`] when only a sign-in would do: asks on the terminal, if there is
+/// one. Kept out of line, so the path that answers from the cache stays small.
+#[cold]
+#[inline(never)]
+fn sign_in_again(
+    profile: String,
+    needed: Reauth,
+    reason: String,
+    settings_of: impl Fn() -> Result<Settings>,
+) -> Result<(String, Session)> {
     if !terminal::has_tty() {
         return Err(Error::LoginRequired { profile, reason });
     }
