@@ -1,39 +1,53 @@
 """Writes build/hot-path.ld from a callgrind profile of `credential-process` on a live cache.
 
-The functions of cognito-auth that the run executed are listed, in the order callgrind first
-names them, as input-section patterns of one output section the linker places before `.text`:
-they then share a few 64 KiB pages instead of being spread over the whole text segment, which
-cost a page fault each (about 30 on this path). The hashes in the symbol names (`17h<hex>E` in
-legacy names, `Cs<hash>_` crate disambiguators in v0 ones) are wildcards, so the list outlives
-a dependency bump or a new toolchain; a function that is gone matches nothing and costs nothing.
-Usage: hot_path_ld.py CALLGRIND_OUT BINARY > build/hot-path.ld (see scripts/hot-path.sh)
+The release binary profiled is the one the linker mapped (`-Wl,-Map`): each address callgrind
+saw run is looked up in the map, which names the input section (`.text.<symbol>`) it came
+from. Those sections, in the order callgrind first names them, become one output section the
+linker places before `.text`: the functions of the path then share a few 64 KiB pages instead
+of being spread over the whole text segment, which cost a page fault each (about 30 here).
+Each name is listed as it is, then once more with its hashes as wildcards (`17h<hex>E` in
+legacy names, `Cs<hash>_` crate disambiguators in v0 ones), after all exact names: after a
+dependency bump or a new toolchain the exact names match nothing and the wildcards still
+gather the path, if less tightly (they also take the other instances of a generic).
+Usage: hot_path_ld.py CALLGRIND_OUT LINK_MAP > build/hot-path.ld (see scripts/hot-path.sh)
 """
+import bisect
 import re
-import subprocess
 import sys
 
-profile, binary = sys.argv[1:3]
-# The binary's own functions (it keeps its symbols for this run): a name callgrind lists that is
-# one of them is ours, whatever object callgrind files it under.
-nm = subprocess.run(["nm", "--defined-only", binary], capture_output=True, text=True, check=True)
-address, at = {}, {}
-for fields in (line.split() for line in nm.stdout.splitlines()):
-    if len(fields) == 3 and fields[1] in "tT":
-        address[fields[2]] = fields[0]
-        at.setdefault(fields[0], []).append(fields[2])
-ours = []
+profile, link_map = sys.argv[1:3]
+# The map's input sections: "VMA LMA Size Align path:(.text.name)".
+starts, sections = [], []
+for line in open(link_map):
+    m = re.match(r"^\s*([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+\d+\s+\S*:\((\.text\.[^)]+)\)$",
+                 line)
+    if m and int(m.group(2), 16):
+        start = int(m.group(1), 16)
+        starts.append(start)
+        sections.append((start, start + int(m.group(2), 16), m.group(3)))
+order = sorted(range(len(starts)), key=lambda i: starts[i])
+starts = [starts[i] for i in order]
+sections = [sections[i] for i in order]
+
+ran = []
 for line in open(profile):
-    m = re.match(r"^c?fn=\(\d+\) (.+)$", line.rstrip("\n"))
-    if not m or m.group(1) not in address:
+    m = re.match(r"^c?fn=\(\d+\) 0x([0-9a-f]+)$", line.rstrip("\n"))
+    if not m:
         continue
-    # Every name of that code: LLVM merges identical functions, and callgrind shows one name
-    # of several, maybe not that of the section the code is in.
-    for name in at[address[m.group(1)]]:
-        pattern = re.sub(r"17h[0-9a-f]{16}E$", "17h*", name)
-        pattern = re.sub(r"Cs[0-9A-Za-z]+_", "Cs*_", pattern)
-        pattern = re.sub(r"\.llvm\.\d+$", "", pattern)
-        if pattern not in ours:
-            ours.append(pattern)
+    address = int(m.group(1), 16)
+    i = bisect.bisect_right(starts, address) - 1
+    if i >= 0 and sections[i][0] <= address < sections[i][1]:
+        name = sections[i][2]
+        if name not in ran:
+            ran.append(name)
+
+wildcards = []
+for name in ran:
+    pattern = re.sub(r"17h[0-9a-f]{16}E$", "17h*", name)
+    pattern = re.sub(r"Cs[0-9A-Za-z]+_", "Cs*_", pattern)
+    pattern = re.sub(r"\.llvm\.\d+$", "*", pattern)
+    if pattern != name and pattern not in wildcards:
+        wildcards.append(pattern)
 
 print("""/* The functions `cognito-auth credential-process` runs on a live cache, first in the text
  * segment (build.rs passes this to the linker for release builds on glibc Linux; it adds an
@@ -42,8 +56,11 @@ print("""/* The functions `cognito-auth credential-process` runs on a live cache
 SECTIONS
 {
   .text.credential_process : {""")
-for pattern in ours:
-    print(f"    *(.text.{pattern} .text.{pattern}.*)")
+for name in ran:
+    print(f"    *({name})")
+print("    /* The same with their hashes as wildcards, for a build whose names changed. */")
+for pattern in wildcards:
+    print(f"    *({pattern})")
 print("""  }
 }
 INSERT BEFORE .text;""")
