@@ -26,7 +26,9 @@ fn main() {
         let script = std::path::Path::new(&var("CARGO_MANIFEST_DIR")).join("build/hot-path.ld");
         let own_linker = std::env::var_os("RUSTC_LINKER").is_some()
             || var("CARGO_ENCODED_RUSTFLAGS").contains("link");
-        if script.is_file() && !own_linker {
+        // `-Wl,` splits at commas: a path with one cannot be passed that way.
+        let passable = !script.to_string_lossy().contains(',');
+        if script.is_file() && !own_linker && passable {
             println!("cargo::rustc-link-arg-bins=-Wl,-T,{}", script.display());
         }
     }
