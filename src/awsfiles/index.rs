@@ -356,7 +356,8 @@ fn sparse(
         let head = read_at(from, from + window)?;
         let first_end = first_line_end(&head)?;
         let tail = read_at(to - window, to)?;
-        let last_start = to - window + last_line_start(&tail)?;
+        // Not at the tail's first byte: the byte before it might belong to the line.
+        let last_start = to - window + ini::last_line_start(&tail)?;
         if from + first_end > last_start {
             return None;
         }
@@ -405,19 +406,6 @@ fn first_line_end(bytes: &[u8]) -> Option<usize> {
         (b'\r', None) => None,
         _ => Some(i + 1),
     }
-}
-
-/// Where the last line of `bytes` starts (they end at a line start), if that is inside them
-/// and not at their first byte (the byte before might belong to its line).
-fn last_line_start(bytes: &[u8]) -> Option<usize> {
-    let ending = if bytes.ends_with(b"\r\n") {
-        2
-    } else {
-        usize::from(bytes.ends_with(b"\n") || bytes.ends_with(b"\r"))
-    };
-    let body = &bytes[..bytes.len() - ending];
-    let i = body.iter().rposition(|&b| b == b'\n' || b == b'\r')?;
-    Some(i + 1)
 }
 
 /// Whether the sections read are the ones `pick` names (and `[DEFAULT]`), as an entry claims.
@@ -673,31 +661,8 @@ mod tests {
                 "  ; c",
                 "a much longer line than any window = x",
             ];
-            let eol = prop::sample::select(&["\n", "\r\n", "\r", "\n"][..]);
-            (
-                prop::collection::vec((prop::sample::select(LINES), eol), 0..40),
-                any::<bool>(),
-            )
-                .prop_map(|(lines, final_eol)| {
-                    let n = lines.len();
-                    let mut seen = std::collections::HashSet::new();
-                    // A file starts with a section ([DEFAULT] would have it read whole).
-                    std::iter::once("[top]\n".to_owned())
-                        .chain(lines.into_iter().enumerate().map(|(i, (l, e))| {
-                            let name = l.trim();
-                            let l = if name.starts_with('[') && !seen.insert(name) {
-                                l.replace(name, &format!("[s{i}]"))
-                            } else {
-                                l.to_owned()
-                            };
-                            if i + 1 == n && !final_eol {
-                                l
-                            } else {
-                                format!("{l}{e}")
-                            }
-                        }))
-                        .collect()
-                })
+            // A file starts with a section ([DEFAULT] would have it read whole).
+            ini::generated::files_of(LINES, 40).prop_map(|text| format!("[top]\n{text}"))
         }
 
         proptest! {

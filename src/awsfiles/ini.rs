@@ -347,13 +347,7 @@ impl Ini {
         let opaque = |from: usize, to: usize, lines: &mut Vec<Line>, kinds: &mut Vec<Kind>| {
             let run = &text[from..to];
             let first = from + split_lines(run).next().map_or(0, str::len);
-            let ending = if run.ends_with("\r\n") {
-                2
-            } else {
-                usize::from(run.ends_with(['\n', '\r']))
-            };
-            let body = &run[..run.len() - ending];
-            let last = (from + body.rfind(['\n', '\r']).map_or(0, |i| i + 1)).max(first);
+            let last = (from + last_line_start(run.as_bytes()).unwrap_or(0)).max(first);
             for (a, b) in [(from, first), (first, last), (last, to)] {
                 if b > a {
                     lines.push(Line::Read(a, b));
@@ -1047,6 +1041,19 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Where the last line of `bytes` starts (they end at a line start: after a line ending, or at
+/// the end of the text), if a line ending comes before it in them; the byte after one.
+pub(crate) fn last_line_start(bytes: &[u8]) -> Option<usize> {
+    let ending = if bytes.ends_with(b"\r\n") {
+        2
+    } else {
+        usize::from(bytes.ends_with(b"\n") || bytes.ends_with(b"\r"))
+    };
+    let body = &bytes[..bytes.len() - ending];
+    let i = body.iter().rposition(|&b| b == b'\n' || b == b'\r')?;
+    Some(i + 1)
+}
+
 /// A line's text and its ending (`\n`, `\r\n`, `\r` or none).
 fn strip_eol(line: &str) -> (&str, &str) {
     let bytes = line.as_bytes();
@@ -1101,6 +1108,48 @@ fn option_line(value: &str) -> Option<(&str, &str)> {
         return None;
     }
     Some((py_rstrip(&value[..at]), py_strip(&value[at + 1..])))
+}
+
+/// Generated INI files for property tests (here and in `index`).
+#[cfg(test)]
+pub(crate) mod generated {
+    use super::py_strip;
+    use proptest::prelude::*;
+    use std::collections::HashSet;
+
+    /// Files of up to `most` whole lines picked from `lines`, each ending in `\n`, `\r\n` or `\r`
+    /// (the last maybe in none). A section appears once (or botocore refuses the file): a
+    /// repeated header gets a name of its own, at the same indentation; `[DEFAULT]` may repeat.
+    pub(crate) fn files_of(
+        lines: &'static [&'static str],
+        most: usize,
+    ) -> impl Strategy<Value = String> {
+        let line = (
+            prop::sample::select(lines),
+            prop::sample::select(&["\n", "\r\n", "\r", "\n"][..]),
+        );
+        (prop::collection::vec(line, 0..most), any::<bool>()).prop_map(|(lines, final_eol)| {
+            let n = lines.len();
+            let mut seen = HashSet::new();
+            lines
+                .into_iter()
+                .enumerate()
+                .map(|(i, (l, e))| {
+                    let name = py_strip(l);
+                    let l = if name.starts_with('[') && name != "[DEFAULT]" && !seen.insert(name) {
+                        l.replace(name, &format!("[s{i}]"))
+                    } else {
+                        l.to_owned()
+                    };
+                    if i + 1 == n && !final_eol {
+                        l
+                    } else {
+                        format!("{l}{e}")
+                    }
+                })
+                .collect()
+        })
+    }
 }
 
 #[cfg(test)]
@@ -1570,34 +1619,7 @@ mod tests {
                 "# c",
                 "  ; c",
             ];
-            let line = (
-                prop::sample::select(LINES),
-                prop::sample::select(&["\n", "\r\n", "\r", "\n"][..]),
-            );
-            (prop::collection::vec(line, 0..30), any::<bool>()).prop_map(|(lines, final_eol)| {
-                let n = lines.len();
-                let mut seen = HashSet::new();
-                lines
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (l, e))| {
-                        // A section appears once (or botocore refuses the file): a repeat gets
-                        // a name of its own, at the same indentation.
-                        let name = py_strip(l);
-                        let l =
-                            if name.starts_with('[') && name != "[DEFAULT]" && !seen.insert(name) {
-                                l.replace(name, &format!("[s{i}]"))
-                            } else {
-                                l.to_owned()
-                            };
-                        if i + 1 == n && !final_eol {
-                            l
-                        } else {
-                            format!("{l}{e}")
-                        }
-                    })
-                    .collect()
-            })
+            super::super::generated::files_of(LINES, 30)
         }
 
         proptest! {
