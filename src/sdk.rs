@@ -204,12 +204,16 @@ pub fn http_client(
     if endpoint.is_some_and(|url| url.starts_with("http://")) {
         builder.build_http()
     } else {
-        builder
-            .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-            ))
-            .build_https()
+        builder.tls_provider(tls_provider()).build_https()
     }
+}
+
+/// The TLS every request uses: rustls on ring (see [`http_client`]); the Hosted UI's connector
+/// takes it too.
+pub fn tls_provider() -> aws_smithy_http_client::tls::Provider {
+    aws_smithy_http_client::tls::Provider::Rustls(
+        aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+    )
 }
 
 /// A client for Cognito user pools in `region`.

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use aws_smithy_async::rt::sleep::{SharedAsyncSleep, TokioSleep};
-use aws_smithy_http_client::{Connector, tls};
+use aws_smithy_http_client::Connector;
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
 use aws_smithy_runtime_api::http::Request;
 use aws_smithy_types::body::SdkBody;
@@ -97,11 +97,7 @@ async fn exchange(
     let connector = if url.starts_with("http://") {
         builder.build_http()
     } else {
-        builder
-            .tls_provider(tls::Provider::Rustls(
-                tls::rustls_provider::CryptoMode::Ring,
-            ))
-            .build()
+        builder.tls_provider(sdk::tls_provider()).build()
     };
     let has_form = form.is_some();
     let mut request = Request::new(form.map_or_else(SdkBody::empty, SdkBody::from));

@@ -306,15 +306,7 @@ fn a_device_s_tokens_refresh_with_its_device_key() {
     assert_eq!(refresh[0]["Target"], "GetTokensFromRefreshToken");
     assert_eq!(refresh[0]["DeviceKey"], key.as_str());
     // Without it the stand-in refuses the token, as Cognito does.
-    sb.age_tokens("dev");
-    sb.edit_session("dev", |s| {
-        s.as_object_mut().unwrap().remove("device_key");
-    });
-    sb.cmd()
-        .args(["credential-process", "--profile", "dev"])
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("Invalid Refresh Token"));
+    assert_refused_without_the_device_key(&sb);
 }
 
 #[test]
@@ -469,6 +461,12 @@ fn a_rotated_refresh_token_stays_bound_to_the_device() {
         assert_eq!(call["DeviceKey"], key.as_str());
     }
     // The rotated token is the device's too: without the key it is refused.
+    assert_refused_without_the_device_key(&sb);
+}
+
+/// A refresh of profile `dev`'s tokens without its device key (taken out of the session) is
+/// refused, as Cognito refuses a remembered device's refresh token without it.
+fn assert_refused_without_the_device_key(sb: &Sandbox) {
     sb.age_tokens("dev");
     sb.edit_session("dev", |s| {
         s.as_object_mut().unwrap().remove("device_key");
